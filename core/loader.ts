@@ -1,0 +1,110 @@
+/**
+ * The loader: finds case files, parses and validates each, lints what a schema cannot say (unique
+ * ids, a source on every case, ids under their area, route files that exist), and turns them into
+ * normalised Cases. Any problem in any file stops the run before a target starts.
+ */
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { glob } from 'tinyglobby';
+import { parseCaseFile, type RawCase, type RawCaseFile } from './case-file.ts';
+import { InputError, type Problem } from './input-error.ts';
+import { probeRoute } from './probe.ts';
+import type { Case, RequestSpec, ResponseExpect, Step } from './types.ts';
+
+/** A case's timeout when neither the case nor its file gives one. */
+export const DEFAULT_TIMEOUT_MS = 5000;
+
+/** Expands suite arguments (folders, files or globs) into a sorted list of YAML files. */
+export async function findCaseFiles(patterns: string[], cwd = process.cwd()): Promise<string[]> {
+  const globs: string[] = [];
+  const problems: Problem[] = [];
+  for (const pattern of patterns) {
+    const full = resolve(cwd, pattern);
+    if (existsSync(full) && statSync(full).isDirectory()) globs.push(`${full}/**/*.{yaml,yml}`);
+    else if (existsSync(full)) globs.push(full);
+    else if (/[*?[{]/.test(pattern)) globs.push(pattern);
+    else problems.push({ file: pattern, message: 'no such file or folder' });
+  }
+  if (problems.length > 0) throw new InputError(problems);
+  const files = await glob(globs, { cwd, absolute: true, ignore: ['**/node_modules/**'] });
+  if (files.length === 0) throw new InputError([{ file: patterns.join(', '), message: 'no case files (*.yaml, *.yml) found' }]);
+  return files.sort();
+}
+
+/** Loads every case from the given suite folders, files or globs. Throws InputError on any problem. */
+export async function loadCases(patterns: string[], cwd = process.cwd()): Promise<Case[]> {
+  const files = await findCaseFiles(patterns, cwd);
+  const problems: Problem[] = [];
+  const cases: Case[] = [];
+  const firstSeen = new Map<string, string>();
+  for (const absolute of files) {
+    const file = relative(cwd, absolute) || absolute;
+    const parsed = parseCaseFile(file, readFileSync(absolute, 'utf8'));
+    problems.push(...parsed.problems);
+    if (!parsed.data) continue;
+    parsed.data.cases.forEach((raw, index) => {
+      const at = (field?: string): Pick<Problem, 'file' | 'line' | 'path'> => {
+        const path = field ? ['cases', index, field] : ['cases', index];
+        return { file, line: parsed.lineOf(path), path: `/${path.join('/')}` };
+      };
+      const where = firstSeen.get(raw.id);
+      if (where) problems.push({ ...at('id'), message: `duplicate id "${raw.id}" (first in ${where})` });
+      else firstSeen.set(raw.id, `${file}:${parsed.lineOf(['cases', index, 'id']) ?? '?'}`);
+      if (!raw.id.startsWith(`${parsed.data!.area}/`)) {
+        problems.push({ ...at('id'), message: `id "${raw.id}" must begin with its area "${parsed.data!.area}/"` });
+      }
+      if (!raw.source && !parsed.data!.source) {
+        problems.push({ ...at(), message: 'no source: give the case (or the file) the URL of what it checks' });
+      }
+      let routeFile: string | undefined;
+      if (raw.route && typeof raw.route === 'object') {
+        routeFile = join(dirname(absolute), raw.route.file);
+        if (!existsSync(routeFile)) problems.push({ ...at('route'), message: `route file not found: ${relative(cwd, routeFile)}` });
+      }
+      if (problems.length === 0) cases.push(normalise(parsed.data!, raw, file, routeFile, cwd));
+    });
+  }
+  if (problems.length > 0) throw new InputError(problems);
+  return cases;
+}
+
+function normalise(fileData: RawCaseFile, raw: RawCase, file: string, routeFile: string | undefined, cwd: string): Case {
+  let route: string;
+  let routeLang: Case['routeLang'] = 'js';
+  if (raw.probe) route = probeRoute(raw.probe.expr);
+  else if (routeFile) {
+    route = readFileSync(routeFile, 'utf8');
+    routeLang = routeFile.endsWith('.ts') ? 'ts' : 'js';
+  } else route = raw.route as string;
+  return {
+    id: raw.id,
+    title: raw.title,
+    area: fileData.area,
+    feature: fileData.feature,
+    tags: [...new Set([...(fileData.tags ?? []), ...(raw.tags ?? [])])],
+    source: (raw.source ?? fileData.source)!,
+    file,
+    timeoutMs: raw.timeoutMs ?? fileData.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    routeFile: routeFile ? relative(cwd, routeFile) : undefined,
+    route,
+    routeLang,
+    probe: raw.probe as Case['probe'],
+    refused: raw.refused,
+    steps: steps(raw),
+  };
+}
+
+function steps(raw: RawCase): Step[] {
+  if (raw.requests) {
+    return raw.requests.map(({ expect, startAfter, ...request }) => ({
+      request: requestSpec(request),
+      expect: (expect ?? {}) as ResponseExpect,
+      startAfter: (startAfter as Step['startAfter']) ?? 'previous-done',
+    }));
+  }
+  return [{ request: requestSpec(raw.request ?? { path: '/' }), expect: (raw.expect ?? {}) as ResponseExpect, startAfter: 'previous-done' }];
+}
+
+function requestSpec(raw: Record<string, unknown>): RequestSpec {
+  return { ...(raw as unknown as RequestSpec), method: (raw.method as string | undefined) ?? 'GET' };
+}

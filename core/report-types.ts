@@ -1,0 +1,70 @@
+/**
+ * The canonical report: the one document every renderer reads. Its shape is fixed by
+ * schemas/report.schema.json; these types mirror it.
+ */
+import type { Observation, Status, Step } from './types.ts';
+
+/** Run info for one column of the matrix. Every field is a field, never parsed out of a string. */
+export interface TargetRun {
+  /** Column name, unique in the report. */
+  name: string;
+  /** The runner that hosted it (node, edge-runtime, workerd, deno, bun, nextjs, http, or a plug-in's). */
+  runtime: string;
+  /** The runtime's own version, or "unknown" when it could not be asked (SKIP). */
+  version: string;
+  settings: Record<string, unknown>;
+  flags: string[];
+  os: string;
+  arch: string;
+  nodeVersion: string;
+  edgecompatVersion: string;
+  startedAt: string;
+  endedAt: string;
+  /** Set when the whole column was skipped (runtime not installed ...). */
+  skipped?: string;
+}
+
+/** A case as the report keeps it: enough to render and to re-run it. */
+export interface CaseEntry {
+  id: string;
+  title: string;
+  area: string;
+  feature: string;
+  tags: string[];
+  source: string;
+  file: string;
+  /** The route's source as written (for a probe: the generated module). */
+  route: string;
+  probe?: { expr: string; value?: unknown; typeof?: string; throws?: Record<string, string> };
+  refused?: Record<string, string>;
+  steps: Step[];
+}
+
+/** One case on one target. */
+export interface Result {
+  caseId: string;
+  target: string;
+  status: Status;
+  /** What the expectations file says this cell should be (PASS unless listed). */
+  expected: Status;
+  message: string;
+  durationMs: number;
+  observation: Observation;
+}
+
+/** The canonical report.json. */
+export interface Report {
+  schemaVersion: 1;
+  edgecompatVersion: string;
+  /** A hash of the cases' content: shards and runs merge only when it matches. */
+  caseSetHash: string;
+  startedAt: string;
+  endedAt: string;
+  /** Set when the run covered a slice of the cases: "i/n". */
+  shard?: string;
+  /** Set when the run was stopped before it finished (Ctrl-C). */
+  interrupted?: boolean;
+  targets: TargetRun[];
+  cases: CaseEntry[];
+  results: Result[];
+}

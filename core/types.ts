@@ -1,0 +1,176 @@
+/**
+ * The shared vocabulary of edgecompat: cases as loaded from suites/, what a target was seen to do,
+ * and the verdicts the judge gives. Every other module speaks in these types.
+ */
+
+/** The fixed set of verdicts a case can get on a target. */
+export const STATUSES = ['PASS', 'FAIL', 'TIMEOUT', 'CRASH', 'ERROR', 'SKIP'] as const;
+/** One verdict. */
+export type Status = (typeof STATUSES)[number];
+
+/** A request body given as text, JSON or base64 bytes (exactly one). */
+export interface BodySpec {
+  text?: string;
+  json?: unknown;
+  base64?: string;
+}
+
+/** One HTTP request a case sends to its route. */
+export interface RequestSpec {
+  method: string;
+  /** Path with query, beginning with "/". */
+  path: string;
+  headers?: Record<string, string>;
+  body?: BodySpec;
+  /** The client gives up on the request this many ms after sending it (to test disconnects). */
+  abortAfterMs?: number;
+}
+
+/** What one header must be. */
+export interface HeaderExpect {
+  equals?: string;
+  matches?: string;
+  absent?: boolean;
+}
+
+/** What the response body must be. */
+export interface BodyExpect {
+  equals?: string;
+  contains?: string;
+  regex?: string;
+  /** The body parses as JSON and contains this value as a subset. */
+  json?: unknown;
+  length?: number;
+  sha256?: string;
+}
+
+/** What the arrival of body chunks must show. */
+export interface StreamExpect {
+  minChunks?: number;
+  /** The first body chunk arrives within this many ms of sending the request. */
+  firstChunkWithinMs?: number;
+  /** Some gap between two consecutive chunks is at least this many ms. */
+  gapAtLeastMs?: number;
+  /** The response has no content-length header (it is streamed, not buffered). */
+  noContentLength?: boolean;
+}
+
+/** The expectations on one response. */
+export interface ResponseExpect {
+  status?: number | number[];
+  headers?: Record<string, HeaderExpect>;
+  body?: BodyExpect;
+  stream?: StreamExpect;
+  /** The request is aborted by the client (abortAfterMs) and that is all that is expected of it. */
+  aborted?: boolean;
+  /** Reading the body fails: the target ends the response with an error instead of a whole body. */
+  bodyError?: boolean;
+}
+
+/** What an error must look like (probe errors and load refusals). */
+export interface ErrorExpect {
+  name?: string;
+  /** A substring the message must contain. */
+  message?: string;
+  /** A regular expression the message must match. */
+  messageMatches?: string;
+}
+
+/** The short form for API-surface cases: an expression evaluated inside the handler. */
+export interface ProbeSpec {
+  /** A JavaScript expression; awaited if it gives a promise. */
+  expr: string;
+  /** The JSON value the expression must give. */
+  value?: unknown;
+  /** What `typeof` the value must be. */
+  typeof?: string;
+  /** The expression must throw (or reject) with an error like this. */
+  throws?: ErrorExpect;
+}
+
+/** One request of a case and what its response must be. */
+export interface Step {
+  request: RequestSpec;
+  expect: ResponseExpect;
+  /**
+   * When to send this request: "previous-done" (default) waits for the previous response to end,
+   * "previous-first-chunk" sends it as soon as the previous response's first body chunk arrived.
+   */
+  startAfter: 'previous-done' | 'previous-first-chunk';
+}
+
+/** A case as loaded and normalised from its YAML file. */
+export interface Case {
+  id: string;
+  title: string;
+  area: string;
+  feature: string;
+  tags: string[];
+  source: string;
+  /** The suite file the case came from, relative to the working directory. */
+  file: string;
+  timeoutMs: number;
+  /** Set when the case's route comes from a file next to the case file. */
+  routeFile?: string;
+  /** The route as an ES module (JavaScript or TypeScript, see routeLang). */
+  route: string;
+  routeLang: 'js' | 'ts';
+  probe?: ProbeSpec;
+  /** The route must be refused when it is loaded or built (the forbidden-import cases). */
+  refused?: ErrorExpect;
+  steps: Step[];
+}
+
+/** The error a route or a probe produced, as seen. */
+export interface SeenError {
+  name: string;
+  message: string;
+}
+
+/** One body chunk as the client read it. */
+export interface ChunkSeen {
+  /** ms since the request was sent. */
+  atMs: number;
+  bytes: number;
+}
+
+/** What the client saw of one request. */
+export interface StepObservation {
+  /** Absent when no response came (connection error, timeout, abort). */
+  status?: number;
+  headers?: Record<string, string>;
+  /** The body as text (UTF-8, lossy), cut to a bounded excerpt. */
+  bodyExcerpt?: string;
+  bodyLength?: number;
+  bodySha256?: string;
+  /** ms from sending the request to the response head. */
+  headersAtMs?: number;
+  chunks?: ChunkSeen[];
+  /** The full body as text when short enough to judge exactly (equals, json); undefined if cut. */
+  bodyText?: string;
+  /** A transport error (connection reset, refused). */
+  error?: SeenError;
+  /** The client aborted the request as the case asked. */
+  aborted?: boolean;
+  /** The case timeout ran out while this step was in flight. */
+  timedOut?: boolean;
+}
+
+/** What happened when a case ran on a target: the judge's whole input besides the case. */
+export interface Observation {
+  /** The target refused the route when loading or building it. */
+  loadError?: SeenError & { phase: 'load' | 'build' };
+  /** The target process died while the case ran. */
+  crashed?: { exitCode: number | null; signal: string | null; stderrTail?: string };
+  /** The case could not be run for a reason that is edgecompat's or the environment's. */
+  harnessError?: SeenError;
+  /** The case was not run (the reason says why). */
+  skipped?: string;
+  steps: StepObservation[];
+}
+
+/** The judge's answer. */
+export interface Verdict {
+  status: Status;
+  message: string;
+}
