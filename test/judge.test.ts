@@ -1,0 +1,166 @@
+import { describe, expect, it } from 'vitest';
+import { judge } from '../core/judge.ts';
+import type { Case, Observation, ResponseExpect, StepObservation } from '../core/types.ts';
+
+function testCase(expect: ResponseExpect, extra: Partial<Case> = {}): Case {
+  return {
+    id: 'area/feature/case',
+    title: 'a case',
+    area: 'area',
+    feature: 'feature',
+    tags: [],
+    source: 'https://example.org/spec',
+    file: 'suites/area/feature.yaml',
+    timeoutMs: 5000,
+    route: 'export default () => new Response("ok")',
+    routeLang: 'js',
+    steps: [{ request: { method: 'GET', path: '/' }, expect, startAfter: 'previous-done' }],
+    ...extra,
+  };
+}
+
+function response(body: string, extra: Partial<StepObservation> = {}): StepObservation {
+  return {
+    status: 200,
+    headers: { 'content-type': 'text/plain' },
+    bodyText: body,
+    bodyExcerpt: body,
+    bodyLength: Buffer.byteLength(body),
+    chunks: [{ atMs: 5, bytes: Buffer.byteLength(body) }],
+    ...extra,
+  };
+}
+
+const seen = (...steps: StepObservation[]): Observation => ({ steps });
+
+describe('judge: responses', () => {
+  it('passes a response that meets every expectation', () => {
+    const c = testCase({ status: 200, headers: { 'content-type': { equals: 'text/plain' } }, body: { equals: 'ok' } });
+    expect(judge(c, seen(response('ok')))).toEqual({ status: 'PASS', message: 'as expected' });
+  });
+
+  it('says expected versus seen for status, header and body', () => {
+    const c = testCase({ status: 201, headers: { 'x-a': { equals: '1' }, 'x-b': { absent: true } }, body: { equals: 'yes' } });
+    const verdict = judge(c, seen(response('no', { headers: { 'x-b': 'present' } })));
+    expect(verdict.status).toBe('FAIL');
+    expect(verdict.message).toContain('expected status 201, saw 200');
+    expect(verdict.message).toContain('expected a x-a header, saw none');
+    expect(verdict.message).toContain('expected no x-b header, saw "present"');
+    expect(verdict.message).toContain('expected body "yes", saw "no"');
+  });
+
+  it('checks contains, regex, JSON subsets, length and sha256', () => {
+    const body = JSON.stringify({ a: 1, b: { c: [1, 2] }, d: 'x' });
+    const ok = testCase({ body: { contains: '"d"', regex: '^\\{"a"', json: { b: { c: [1, 2] } }, length: body.length } });
+    expect(judge(ok, seen(response(body))).status).toBe('PASS');
+    const wrongJson = testCase({ body: { json: { b: { c: [1] } } } });
+    expect(judge(wrongJson, seen(response(body))).message).toMatch(/expected JSON containing/);
+    const notJson = testCase({ body: { json: { a: 1 } } });
+    expect(judge(notJson, seen(response('plain'))).message).toMatch(/not JSON/);
+    const sha = testCase({ body: { sha256: '0'.repeat(64) } });
+    expect(judge(sha, seen(response('x', { bodySha256: '1'.repeat(64) }))).status).toBe('FAIL');
+  });
+
+  it('accepts any of several statuses', () => {
+    expect(judge(testCase({ status: [500, 502] }), seen(response('', { status: 502 }))).status).toBe('PASS');
+    expect(judge(testCase({ status: [500, 502] }), seen(response('', { status: 200 }))).message).toBe('expected status 500 or 502, saw 200');
+  });
+
+  it('fails a complete-response expectation on a transport error, and passes bodyError on one', () => {
+    const broken = response('', { error: { name: 'UND_ERR_SOCKET', message: 'other side closed' } });
+    expect(judge(testCase({ status: 200 }), seen(broken)).message).toMatch(/then the body failed: UND_ERR_SOCKET/);
+    expect(judge(testCase({ bodyError: true }), seen(broken)).status).toBe('PASS');
+    expect(judge(testCase({ bodyError: true }), seen(response('whole'))).status).toBe('FAIL');
+  });
+});
+
+describe('judge: streaming is told apart by chunk times', () => {
+  const streamingCase = testCase({ status: 200, body: { equals: 'ab' }, stream: { minChunks: 2, gapAtLeastMs: 250, firstChunkWithinMs: 150, noContentLength: true } });
+
+  it('passes chunks that arrive as they were enqueued, 300 ms apart', () => {
+    const streamed = response('ab', { chunks: [{ atMs: 4, bytes: 1 }, { atMs: 306, bytes: 1 }] });
+    expect(judge(streamingCase, seen(streamed)).status).toBe('PASS');
+  });
+
+  it('fails the same body when it was built first and sent at once', () => {
+    const buffered = response('ab', { headers: { 'content-length': '2' }, chunks: [{ atMs: 305, bytes: 2 }] });
+    const verdict = judge(streamingCase, seen(buffered));
+    expect(verdict.status).toBe('FAIL');
+    expect(verdict.message).toContain('expected at least 2 body chunks, saw 1 (at 305 ms)');
+    expect(verdict.message).toContain('expected the first chunk within 150 ms, saw 305 ms');
+    expect(verdict.message).toContain('widest was 0 ms');
+    expect(verdict.message).toContain('expected no content-length');
+  });
+
+  it('ignores empty chunks when counting', () => {
+    const c = testCase({ stream: { minChunks: 2 } });
+    expect(judge(c, seen(response('ab', { chunks: [{ atMs: 1, bytes: 0 }, { atMs: 2, bytes: 2 }] }))).status).toBe('FAIL');
+  });
+});
+
+describe('judge: probes', () => {
+  const probe = (spec: Case['probe']) => testCase({}, { probe: spec });
+  const answer = (outcome: object) => seen(response(JSON.stringify(outcome)));
+
+  it('matches a thrown error by name and message', () => {
+    const c = probe({ expr: "eval('1+1')", throws: { name: 'EvalError', message: 'Code generation from strings disallowed' } });
+    const thrown = answer({ ok: false, name: 'EvalError', message: 'Code generation from strings disallowed for this context' });
+    expect(judge(c, thrown).status).toBe('PASS');
+    expect(judge(c, answer({ ok: true, type: 'number', value: 2 }))).toEqual({ status: 'FAIL', message: "expected eval('1+1') to throw EvalError, it gave 2" });
+    expect(judge(c, answer({ ok: false, name: 'TypeError', message: 'x' })).message).toContain('expected error EvalError');
+  });
+
+  it('matches a value and a typeof', () => {
+    expect(judge(probe({ expr: 'typeof require', value: 'undefined' }), answer({ ok: true, type: 'string', value: 'undefined' })).status).toBe('PASS');
+    expect(judge(probe({ expr: 'typeof require', value: 'undefined' }), answer({ ok: true, type: 'string', value: 'function' })).message).toBe(
+      'expected typeof require to give "undefined", it gave "function"',
+    );
+    expect(judge(probe({ expr: 'Buffer', typeof: 'undefined' }), answer({ ok: true, type: 'function' })).status).toBe('FAIL');
+    expect(judge(probe({ expr: 'x', value: 1 }), answer({ ok: false, name: 'ReferenceError', message: 'x is not defined' })).message).toBe(
+      'expected x to give 1, it threw ReferenceError: x is not defined',
+    );
+  });
+
+  it('fails when the probe route does not answer with a probe result', () => {
+    expect(judge(probe({ expr: '1', value: 1 }), seen(response('Internal Server Error', { status: 500 }))).message).toMatch(/answered status 500/);
+  });
+
+  it('counts a build-time rejection as the forbidden API refused, but not a load failure', () => {
+    const c = probe({ expr: "eval('1')", throws: { name: 'EvalError' } });
+    expect(judge(c, { loadError: { name: 'BuildError', message: 'Dynamic Code Evaluation', phase: 'build' }, steps: [] }).status).toBe('PASS');
+    expect(judge(c, { loadError: { name: 'SyntaxError', message: 'x', phase: 'load' }, steps: [] }).status).toBe('FAIL');
+  });
+});
+
+describe('judge: outcomes besides a response', () => {
+  it('gives SKIP, ERROR, CRASH and TIMEOUT their own statuses', () => {
+    const c = testCase({ status: 200 });
+    expect(judge(c, { skipped: 'deno is not installed', steps: [] })).toEqual({ status: 'SKIP', message: 'deno is not installed' });
+    expect(judge(c, { harnessError: { name: 'Error', message: 'boom' }, steps: [] }).status).toBe('ERROR');
+    const crash = judge(c, { crashed: { exitCode: 1, signal: null, stderrTail: 'TypeError: This ReadableStream did not return bytes.' }, steps: [] });
+    expect(crash.status).toBe('CRASH');
+    expect(crash.message).toContain('exit code 1');
+    expect(crash.message).toContain('did not return bytes');
+    expect(judge(c, seen({ timedOut: true })).status).toBe('TIMEOUT');
+  });
+
+  it('passes a refused route only when refusal is expected, with its message checked', () => {
+    const refused: Observation = { loadError: { name: 'SyntaxError', message: 'Cannot use import statement outside a module', phase: 'load' }, steps: [] };
+    expect(judge(testCase({}, { refused: {} }), refused).status).toBe('PASS');
+    expect(judge(testCase({}, { refused: { message: 'node:fs' } }), refused).status).toBe('FAIL');
+    expect(judge(testCase({ status: 200 }), refused).message).toBe('expected the route to load, but it was refused at load: SyntaxError: Cannot use import statement outside a module');
+    expect(judge(testCase({}, { refused: {} }), seen(response('function'))).message).toBe('expected the target to refuse the route, but it loaded and answered status 200 "function"');
+  });
+
+  it('judges each request of a sequence and names it', () => {
+    const c = testCase({});
+    c.steps = [
+      { request: { method: 'GET', path: '/a' }, expect: { aborted: true }, startAfter: 'previous-done' },
+      { request: { method: 'GET', path: '/b' }, expect: { body: { equals: 'aborted' } }, startAfter: 'previous-done' },
+    ];
+    expect(judge(c, seen({ aborted: true }, response('aborted'))).status).toBe('PASS');
+    expect(judge(c, seen(response('done early'), response('not-aborted'))).message).toBe(
+      'request 1: expected the request to be still open when the client aborted it, but it ended (status 200 "done early"); request 2: expected body "aborted", saw "not-aborted"',
+    );
+  });
+});
