@@ -1,0 +1,74 @@
+/**
+ * What every route host shares, whatever runtime runs it (node, edge-runtime, deno, bun): import
+ * each route on its own, serve it through the runtime's own server, report `{ key -> port }` and
+ * the load failures over Node-style IPC, and stay up until stopped or orphaned. The IPC channel is
+ * kept out of the routes' sight while they load and run, as in a plain run of the runtime.
+ */
+
+const CHANNEL = ['send', 'disconnect', 'connected', 'channel'];
+const PARENT_POLL_MS = 1000;
+
+/**
+ * The route's default export as `(request) => Response`: a function as it is, an object's fetch
+ * called as a method so `this` is the object.
+ */
+export function handlerOf(mod) {
+  const route = mod.default;
+  if (typeof route === 'function') return (request) => route(request);
+  if (route !== null && typeof route === 'object' && typeof route.fetch === 'function') {
+    return (request) => route.fetch(request);
+  }
+  throw new TypeError('The default export is neither a function nor an object with a fetch method');
+}
+
+/** An error as `{ name, message }`, whatever was thrown. */
+export function describeError(error) {
+  if (error instanceof Error) return { name: error.name, message: error.message };
+  if (error !== null && typeof error === 'object') return { name: String(error.name ?? 'Error'), message: String(error.message ?? error) };
+  return { name: typeof error, message: String(error) };
+}
+
+/**
+ * Loads and serves the routes, then reports them to the runner.
+ * @param {Record<string, () => Promise<Record<string, unknown>>>} loaders key -> import of its module
+ * @param {{ serve: (mod: Record<string, unknown>) => Promise<number> | number, ppid: () => number,
+ *   exit: (code: number) => void, hideAs?: 'absent' | 'undefined' }} runtime how this runtime serves a
+ *   module and returns its port, reads its parent's pid and exits; and how a plain run of it shows
+ *   the channel properties (absent, or present and undefined as in Bun)
+ */
+export async function runHost(loaders, runtime) {
+  // 1. Hide the channel, remembering it for the report.
+  const channel = Object.fromEntries(CHANNEL.map((name) => [name, Object.getOwnPropertyDescriptor(process, name)]));
+  const hide = () => hideChannel(runtime.hideAs ?? 'absent');
+  hide();
+  // 2. Import and serve each route on its own; a failure is that route's alone.
+  const ports = {};
+  const failures = {};
+  for (const [key, load] of Object.entries(loaders)) {
+    try {
+      ports[key] = await runtime.serve(await load());
+    } catch (error) {
+      failures[key] = describeError(error);
+    }
+  }
+  // 3. Report, close the channel, hide it again.
+  for (const [name, descriptor] of Object.entries(channel)) if (descriptor) Object.defineProperty(process, name, descriptor);
+  process.send({ type: 'ready', ports, failures }, () => {
+    process.disconnect();
+    hide();
+  });
+  // 4. Stay up until stopped, even with no route served, and go when the runner is gone.
+  const parent = runtime.ppid();
+  setInterval(() => {
+    if (runtime.ppid() !== parent) runtime.exit(0);
+  }, PARENT_POLL_MS);
+}
+
+function hideChannel(hideAs) {
+  for (const name of CHANNEL) delete process[name];
+  if (hideAs !== 'undefined') return;
+  for (const name of ['send', 'disconnect', 'channel']) {
+    Object.defineProperty(process, name, { value: undefined, writable: true, enumerable: true, configurable: true });
+  }
+  Object.defineProperty(process, 'connected', { get: () => false, set() {}, enumerable: true, configurable: true });
+}

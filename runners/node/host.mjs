@@ -1,0 +1,68 @@
+/**
+ * The Node host: each loaded route on its own node:http server (127.0.0.1, an OS-chosen port),
+ * adapting IncomingMessage to a web Request and the Response back, streaming both ways. Node has no
+ * platform of its own for such handlers, so this adapter is the hosting the node column measures:
+ * like the edge platforms, a handler that throws or returns a non-Response gets a 500.
+ */
+import { createServer } from 'node:http';
+import { Readable } from 'node:stream';
+import { handlerOf, runHost } from '../host-common.mjs';
+
+/** The web Request for a node:http request; its signal aborts when the client goes away. */
+function toRequest(req, res) {
+  const controller = new AbortController();
+  res.on('close', () => {
+    if (!res.writableFinished) controller.abort();
+  });
+  const headers = new Headers();
+  for (let i = 0; i < req.rawHeaders.length; i += 2) headers.append(req.rawHeaders[i], req.rawHeaders[i + 1]);
+  const hasBody = req.method !== 'GET' && req.method !== 'HEAD';
+  return new Request(`http://${req.headers.host ?? '127.0.0.1'}${req.url}`, {
+    method: req.method,
+    headers,
+    body: hasBody ? Readable.toWeb(req) : undefined,
+    duplex: hasBody ? 'half' : undefined,
+    signal: controller.signal,
+  });
+}
+
+/** Writes a web Response to node:http, chunk by chunk as the body stream yields them. */
+async function writeResponse(response, res, method) {
+  const headers = {};
+  response.headers.forEach((value, name) => {
+    if (name !== 'set-cookie') headers[name] = value;
+  });
+  const cookies = response.headers.getSetCookie();
+  if (cookies.length > 0) headers['set-cookie'] = cookies;
+  res.writeHead(response.status, response.statusText || undefined, headers);
+  if (!response.body || method === 'HEAD') return res.end();
+  for await (const chunk of response.body) {
+    if (res.destroyed) break;
+    res.write(chunk);
+  }
+  res.end();
+}
+
+function listen(handler) {
+  const server = createServer(async (req, res) => {
+    try {
+      const response = await handler(toRequest(req, res));
+      if (!(response instanceof Response)) throw new TypeError(`the handler returned ${typeof response}, not a Response`);
+      await writeResponse(response, res, req.method);
+    } catch (error) {
+      if (!res.headersSent) {
+        res.writeHead(500, { 'content-type': 'text/plain' });
+        res.end(`${error?.name ?? 'Error'}: ${error?.message ?? error}`);
+      } else res.destroy(error);
+    }
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server.address().port)));
+}
+
+/**
+ * Serves the routes and reports them to the runner.
+ * @param {Record<string, () => Promise<Record<string, unknown>>>} loaders key -> import of its module
+ */
+export async function host(loaders) {
+  await runHost(loaders, { serve: (mod) => listen(handlerOf(mod)), ppid: () => process.ppid, exit: (code) => process.exit(code) });
+}

@@ -1,0 +1,94 @@
+/**
+ * The runner interface: everything the engine needs of a target, and nothing more.
+ * See runners/README.md for the contract in prose and a worked plug-in example.
+ */
+
+/** One case's route, ready for a runner to host. */
+export interface RouteModule {
+  /** The case id (for messages and reports). */
+  caseId: string;
+  /** A short name, unique in the run, made of [a-z0-9-] only: usable as a file name or path segment. */
+  key: string;
+  /** The route as JavaScript ES module source; its default export is a handler or `{ fetch }`. */
+  source: string;
+}
+
+/** A route that the target refused to load or build. */
+export interface LoadFailure {
+  name: string;
+  message: string;
+  phase: 'load' | 'build';
+}
+
+/** What a started target offers: a base URL per loaded route, and why the others did not load. */
+export interface Loaded {
+  /**
+   * Case key -> base URL. A request for path `/p?q` goes to `base + '/p?q'`, so a base has no trailing
+   * slash (for example `http://127.0.0.1:41234` or `http://127.0.0.1:3000/api/ec/k1`).
+   */
+  urls: Map<string, string>;
+  /** Case key -> why that route is not served. */
+  failures: Map<string, LoadFailure>;
+}
+
+/** Facts about a column of the matrix, asked of the runtime itself. */
+export interface TargetInfo {
+  /** The runtime's name: node, edge-runtime, workerd, deno, bun, nextjs, http or a plug-in's own. */
+  runtime: string;
+  /** The runtime's own version, as it reports it. */
+  version: string;
+  /** The settings this column runs with (compatibility date, flags, router kind ...). */
+  settings: Record<string, unknown>;
+  /** Runtime flags in effect, for display. */
+  flags: string[];
+}
+
+/** How a started target ended without being asked to. */
+export interface Exit {
+  exitCode: number | null;
+  signal: string | null;
+  /** The last lines the process wrote to stderr, for the CRASH message. */
+  stderrTail?: string;
+}
+
+/** What the engine hands a runner. */
+export interface RunnerContext {
+  /** A private, existing, empty directory for this column's files (apps, configs, modules). */
+  workDir: string;
+  /** Environment for spawned processes (already includes overrides such as binary paths). */
+  env: NodeJS.ProcessEnv;
+  /** Progress and diagnostics for humans; never parsed. */
+  log(message: string): void;
+}
+
+/** A target: one column of the matrix. Created by a factory from the registry. */
+export interface Runner {
+  /** Why this target cannot run here (binary missing ...), or undefined when it can. */
+  unavailable(): Promise<string | undefined>;
+  /** Name, real version and settings of the runtime. */
+  info(): Promise<TargetInfo>;
+  /**
+   * Start the target once and load every route into it, each isolated from the others as strongly
+   * as the runtime cheaply allows. A route that fails to load is listed in `failures`; the rest load.
+   * Binds only 127.0.0.1, on ports the OS picks.
+   */
+  start(routes: RouteModule[]): Promise<Loaded>;
+  /** Resolves when the started target exits without stop() having been called. */
+  exited(): Promise<Exit>;
+  /** Stop everything start() started; safe to call twice or before start. */
+  stop(): Promise<void>;
+}
+
+/** Builds a runner for one column from its settings. */
+export type RunnerFactory = (settings: Record<string, unknown>, ctx: RunnerContext) => Runner;
+
+/** A column of the matrix: a runner with settings, under its own name. */
+export interface TargetConfig {
+  /** Column name, unique in a run: "workerd", "workerd-2024-09-23", "workerd-nodejs-compat". */
+  name: string;
+  /** The registry key of the runner that hosts it. */
+  runner: string;
+  settings: Record<string, unknown>;
+  /** Included in the default matrix (npm start). */
+  default?: boolean;
+}
