@@ -1,0 +1,122 @@
+/**
+ * The client: sends one case request with undici and records what arrived: status, headers, the
+ * body's bytes (hashed, with a text excerpt) and the time of every body chunk.
+ */
+import { createHash } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { Agent, request } from 'undici';
+import type { RequestSpec, SeenError, StepObservation } from './types.ts';
+
+/** Bodies up to this size are kept whole as text, so `equals` and `json` can be judged. */
+export const BODY_TEXT_LIMIT = 256 * 1024;
+/** The excerpt kept in the report for any body. */
+export const BODY_EXCERPT_LIMIT = 2048;
+
+/** One connection pool per run; no pipelining, so one slow response never holds up another. */
+export function createClientAgent(): Agent {
+  return new Agent({ pipelining: 0, connections: 64, keepAliveTimeout: 1000 });
+}
+
+/** Options for one request. */
+export interface SendOptions {
+  agent: Agent;
+  /** Aborted when the case times out or the run stops. */
+  signal: AbortSignal;
+  /** Called once, when the first body chunk arrives (or the body ends without one). */
+  onFirstChunk?: () => void;
+}
+
+function encodeBody(spec: RequestSpec): { body?: Buffer | string; contentType?: string } {
+  if (!spec.body) return {};
+  if (spec.body.text !== undefined) return { body: spec.body.text, contentType: 'text/plain;charset=UTF-8' };
+  if (spec.body.base64 !== undefined) return { body: Buffer.from(spec.body.base64, 'base64') };
+  return { body: JSON.stringify(spec.body.json), contentType: 'application/json' };
+}
+
+function flattenHeaders(raw: Record<string, string | string[] | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(raw)) {
+    if (value === undefined) continue;
+    // Several Set-Cookie headers cannot be joined with commas without losing their boundaries.
+    out[name] = Array.isArray(value) ? value.join(name === 'set-cookie' ? '\n' : ', ') : value;
+  }
+  return out;
+}
+
+function seenError(error: unknown): SeenError {
+  const e = error as { name?: string; message?: string; code?: string };
+  const name = e?.code ?? e?.name ?? 'Error';
+  return { name: String(name), message: String(e?.message ?? error) };
+}
+
+/**
+ * The URL of a case path under a route's base. A base with a path of its own (a route mounted under
+ * a prefix, as on nextjs or a deployed app) takes the case path `/` as the base itself, since
+ * frameworks redirect a trailing slash away: `/` -> `base`, `/?q` -> `base?q`, `/p` -> `base/p`.
+ */
+export function joinUrl(base: string, path: string): string {
+  const mounted = new URL(base).pathname !== '/';
+  if (mounted && (path === '/' || path.startsWith('/?') || path.startsWith('/#'))) return base + path.slice(1);
+  return base.replace(/\/$/, '') + path;
+}
+
+/** Sends `spec` to `joinUrl(base, spec.path)` and observes the response. Never throws. */
+export async function send(base: string, spec: RequestSpec, options: SendOptions): Promise<StepObservation> {
+  const { body, contentType } = encodeBody(spec);
+  const headers: Record<string, string> = { ...(spec.headers ?? {}) };
+  if (contentType && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['content-type'] = contentType;
+  const abortByCase = new AbortController();
+  const signals = [options.signal, abortByCase.signal];
+  const abortTimer = spec.abortAfterMs !== undefined ? setTimeout(() => abortByCase.abort(), spec.abortAfterMs) : undefined;
+  const seen: StepObservation = {};
+  const started = performance.now();
+  const since = () => Math.round((performance.now() - started) * 10) / 10;
+  let notified = false;
+  const notify = () => {
+    if (!notified) {
+      notified = true;
+      options.onFirstChunk?.();
+    }
+  };
+  const hash = createHash('sha256');
+  const kept: Buffer[] = [];
+  let length = 0;
+  try {
+    const response = await request(joinUrl(base, spec.path), {
+      method: spec.method as 'GET',
+      headers,
+      body,
+      dispatcher: options.agent,
+      signal: AbortSignal.any(signals),
+      headersTimeout: 0,
+      bodyTimeout: 0,
+    });
+    seen.status = response.statusCode;
+    seen.headers = flattenHeaders(response.headers);
+    seen.headersAtMs = since();
+    seen.chunks = [];
+    for await (const chunk of response.body as AsyncIterable<Buffer>) {
+      seen.chunks.push({ atMs: since(), bytes: chunk.length });
+      hash.update(chunk);
+      if (length < BODY_TEXT_LIMIT) kept.push(chunk);
+      length += chunk.length;
+      notify();
+    }
+  } catch (error) {
+    if (abortByCase.signal.aborted) seen.aborted = true;
+    else if (options.signal.aborted) seen.timedOut = true;
+    else seen.error = seenError(error);
+  } finally {
+    clearTimeout(abortTimer);
+    notify();
+  }
+  if (seen.chunks) {
+    const bytes = Buffer.concat(kept);
+    const text = bytes.toString('utf8');
+    seen.bodyLength = length;
+    seen.bodySha256 = hash.digest('hex');
+    seen.bodyExcerpt = text.slice(0, BODY_EXCERPT_LIMIT);
+    if (length <= BODY_TEXT_LIMIT) seen.bodyText = text;
+  }
+  return seen;
+}

@@ -1,0 +1,53 @@
+/**
+ * The planner: which cases run (filter by id pattern, area and tag; a stable shard), and on which
+ * columns (target names from the registry).
+ */
+import { createHash } from 'node:crypto';
+import picomatch from 'picomatch';
+import { InputError } from './input-error.ts';
+import type { Case } from './types.ts';
+import type { TargetConfig } from '../runners/types.ts';
+
+/** How to narrow the cases of a run. */
+export interface CaseFilter {
+  /** Glob patterns over case ids (`streaming/**`, `*\/eval/*`); a case matching any is kept. */
+  ids?: string[];
+  areas?: string[];
+  tags?: string[];
+}
+
+/** Keeps the cases that match every given criterion. */
+export function filterCases(cases: Case[], filter: CaseFilter): Case[] {
+  const idMatch = filter.ids?.length ? picomatch(filter.ids.map((p) => (/[*?[{]/.test(p) ? p : `${p}{,/**}`))) : undefined;
+  return cases.filter(
+    (c) =>
+      (!idMatch || idMatch(c.id)) &&
+      (!filter.areas?.length || filter.areas.includes(c.area)) &&
+      (!filter.tags?.length || filter.tags.some((t) => c.tags.includes(t))),
+  );
+}
+
+/** Parses `i/n` (1-based) and throws InputError if it is not one. */
+export function parseShard(text: string): { index: number; count: number } {
+  const match = /^(\d+)\/(\d+)$/.exec(text);
+  const index = Number(match?.[1]);
+  const count = Number(match?.[2]);
+  if (!match || count < 1 || index < 1 || index > count) {
+    throw new InputError([{ file: '--shard', message: `"${text}" is not i/n with 1 <= i <= n` }]);
+  }
+  return { index, count };
+}
+
+/** The stable slice `index` of `count`: a case's shard depends on its id alone. */
+export function shardCases(cases: Case[], shard: { index: number; count: number }): Case[] {
+  return cases.filter((c) => createHash('sha256').update(c.id).digest().readUInt32BE(0) % shard.count === shard.index - 1);
+}
+
+/** Resolves target names against the known columns; unknown names are an InputError. */
+export function selectTargets(names: string[], known: TargetConfig[]): TargetConfig[] {
+  const unknown = names.filter((n) => !known.some((t) => t.name === n));
+  if (unknown.length > 0) {
+    throw new InputError([{ file: '--targets', message: `unknown target ${unknown.map((n) => `"${n}"`).join(', ')}; known: ${known.map((t) => t.name).join(', ')}` }]);
+  }
+  return names.map((n) => known.find((t) => t.name === n)!);
+}

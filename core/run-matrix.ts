@@ -1,0 +1,128 @@
+/**
+ * A whole run: every column concurrently (bounded), each through the engine, every result recorded
+ * as it comes, and the canonical report assembled at the end, also when the run is interrupted.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { arch, platform, release, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createClientAgent } from './client.ts';
+import { runColumn } from './engine.ts';
+import type { Recorder } from './recorder.ts';
+import type { CaseEntry, Report, Result, TargetRun } from './report-types.ts';
+import { caseSetHash, routeModule } from './route-modules.ts';
+import type { Case, Status } from './types.ts';
+import { EDGECOMPAT_VERSION } from './version.ts';
+import type { RouteModule, RunnerFactory, TargetConfig } from '../runners/types.ts';
+
+/** What a run needs. */
+export interface MatrixOptions {
+  /** The cases to run (after filtering and sharding). */
+  cases: Case[];
+  /** Every loaded case, before filtering: its hash identifies the case set. */
+  allCases: Case[];
+  targets: TargetConfig[];
+  runners: Record<string, RunnerFactory>;
+  recorder: Recorder;
+  /** Cases in flight per column. */
+  concurrency: number;
+  /** Columns running at once. */
+  jobs: number;
+  signal: AbortSignal;
+  shard?: string;
+  expected?: (caseId: string, target: string) => Status;
+  onResult?: (result: Result) => void;
+  onTargetStart?: (target: TargetConfig) => void;
+  log: (message: string) => void;
+}
+
+/** Runs the matrix and returns the canonical report (also written by the recorder). */
+export async function runMatrix(options: MatrixOptions): Promise<Report> {
+  const startedAt = new Date().toISOString();
+  const routes = new Map<string, RouteModule>();
+  for (const c of options.cases) routes.set(c.id, await routeModule(c));
+  const agent = createClientAgent();
+  const workRoot = mkdtempSync(join(tmpdir(), 'edgecompat-'));
+  const results: Result[] = [];
+  const targetRuns: TargetRun[] = [];
+  const pending = [...options.targets];
+  try {
+    const lane = async () => {
+      while (pending.length > 0 && !options.signal.aborted) {
+        const target = pending.shift()!;
+        options.onTargetStart?.(target);
+        const run = await runTarget(target, options, routes, agent, workRoot, (result) => {
+          results.push(result);
+          options.recorder.result(result);
+          options.onResult?.(result);
+        });
+        targetRuns.push(run);
+        options.recorder.target(run);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, options.jobs) }, lane));
+  } finally {
+    await agent.close();
+    rmSync(workRoot, { recursive: true, force: true });
+  }
+  const order = new Map(options.targets.map((t, i) => [t.name, i]));
+  const report: Report = {
+    schemaVersion: 1,
+    edgecompatVersion: EDGECOMPAT_VERSION,
+    caseSetHash: caseSetHash(options.allCases),
+    startedAt,
+    endedAt: new Date().toISOString(),
+    ...(options.shard ? { shard: options.shard } : {}),
+    ...(options.signal.aborted ? { interrupted: true } : {}),
+    targets: targetRuns.sort((a, b) => order.get(a.name)! - order.get(b.name)!),
+    cases: options.cases.map(caseEntry),
+    results,
+  };
+  options.recorder.writeReport(report);
+  return report;
+}
+
+async function runTarget(
+  target: TargetConfig,
+  options: MatrixOptions,
+  routes: Map<string, RouteModule>,
+  agent: ReturnType<typeof createClientAgent>,
+  workRoot: string,
+  onResult: (result: Result) => void,
+): Promise<TargetRun> {
+  const startedAt = new Date().toISOString();
+  const workDir = mkdtempSync(join(workRoot, `${target.name.replace(/[^a-z0-9-]/gi, '_')}-`));
+  const log = (message: string) => options.log(`[${target.name}] ${message}`);
+  const base = { name: target.name, os: `${platform()} ${release()}`, arch: arch(), nodeVersion: process.versions.node, edgecompatVersion: EDGECOMPAT_VERSION, startedAt };
+  const factory = options.runners[target.runner];
+  const runner = factory(target.settings, { workDir, env: process.env, log });
+  const expected = (caseId: string) => options.expected?.(caseId, target.name) ?? 'PASS';
+  const skipAll = (reason: string) => {
+    for (const c of options.cases) {
+      onResult({ caseId: c.id, target: target.name, status: 'SKIP', expected: expected(c.id), message: reason, durationMs: 0, observation: { skipped: reason, steps: [] } });
+    }
+  };
+  const reason = await runner.unavailable().catch((error: Error) => `availability check failed: ${error.message}`);
+  if (reason) {
+    skipAll(reason);
+    return { ...base, runtime: target.runner, version: 'unknown', settings: target.settings, flags: [], endedAt: new Date().toISOString(), skipped: reason };
+  }
+  const info = await runner.info();
+  await runColumn({ target: target.name, runner, cases: options.cases, routes, concurrency: options.concurrency, agent, signal: options.signal, expected, onResult, log });
+  return { ...base, runtime: info.runtime, version: info.version, settings: info.settings, flags: info.flags, endedAt: new Date().toISOString() };
+}
+
+function caseEntry(c: Case): CaseEntry {
+  return {
+    id: c.id,
+    title: c.title,
+    area: c.area,
+    feature: c.feature,
+    tags: c.tags,
+    source: c.source,
+    file: c.file,
+    route: c.route,
+    ...(c.probe ? { probe: c.probe as CaseEntry['probe'] } : {}),
+    ...(c.refused ? { refused: c.refused as CaseEntry['refused'] } : {}),
+    steps: c.steps,
+  };
+}
