@@ -1,0 +1,93 @@
+/**
+ * renderHtml as a string: one self-contained page, a CSP whose hashes match the inline script and
+ * style, the JSON block safe and faithful, every hostile string escaped, table shape = report shape.
+ */
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { isSafeUrl, jsonForScript, escapeHtml } from '../reports/html/escape.ts';
+import { renderHtml, resultGrid } from '../reports/html/render.ts';
+import { HOSTILE, buildSampleReport } from '../reports/sample-report.ts';
+
+const sha = (text: string) => createHash('sha256').update(text, 'utf8').digest('base64');
+
+describe('renderHtml', () => {
+  const report = buildSampleReport({ cases: 40, targets: 4, hostile: true, skippedTarget: true });
+  const html = renderHtml(report);
+
+  it('is one document with inline CSS and JS and nothing loaded from the network', () => {
+    expect(html.startsWith('<!doctype html>')).toBe(true);
+    expect(html.match(/<script\b/g)).toHaveLength(2);
+    expect(html).not.toMatch(/<(script|img|link|iframe)\b[^>]*\bsrc=/i);
+    expect(html).not.toMatch(/<link\b/i);
+  });
+
+  it('has a CSP that allows exactly the inline script and style', () => {
+    const csp = html.match(/<meta http-equiv="Content-Security-Policy" content="([^"]+)">/)![1];
+    const script = html.match(/<script>([\s\S]*?)<\/script>/)![1];
+    const style = html.match(/<style>([\s\S]*?)<\/style>/)![1];
+    expect(csp).toContain(`script-src 'sha256-${sha(script)}'`);
+    expect(csp).toContain(`style-src 'sha256-${sha(style)}'`);
+    expect(csp).toContain("default-src 'none'");
+    expect(csp).not.toContain('unsafe-inline');
+    expect(html.indexOf('Content-Security-Policy')).toBeLessThan(html.indexOf('<style>'));
+  });
+
+  it('embeds the data once, safe against </script> and <!--, and parses back exactly', () => {
+    const json = html.match(/<script type="application\/json" id="ec-data">([\s\S]*?)<\/script>/)![1];
+    expect(json).not.toMatch(/<|>/);
+    const data = JSON.parse(json);
+    expect(data.cases.map((c: { id: string }) => c.id)).toEqual(report.cases.map((c) => c.id));
+    expect(data.targets[1].name).toBe(HOSTILE.target);
+    const hostileCell = data.grid.flat().find((r: { observation: { steps: { bodyExcerpt?: string }[] } } | null) => r?.observation.steps[0]?.bodyExcerpt === HOSTILE.body);
+    expect(hostileCell).toBeDefined();
+  });
+
+  it('escapes every hostile string in markup', () => {
+    const markup = html.replace(/<script type="application\/json"[\s\S]*?<\/script>/, '');
+    for (const raw of ['<img src=x', '<svg onload', '<script>window', '<b>feat</b>', 'onerror="window']) {
+      expect(markup).not.toContain(raw);
+    }
+    expect(markup).toContain(escapeHtml(HOSTILE.title));
+    expect(markup).toContain(escapeHtml(HOSTILE.feature));
+    expect(markup).not.toMatch(/href="javascript:/i);
+    expect(markup).not.toContain('\u0000');
+  });
+
+  it('has one row per case and one column per target, one cell per case x target', () => {
+    expect(html.match(/<tr class="case"/g)).toHaveLength(report.cases.length);
+    expect(html.match(/<th scope="col" class="tgt/g)).toHaveLength(report.targets.length);
+    expect(html.match(/<td class="st /g)).toHaveLength(report.cases.length * report.targets.length);
+    expect(html.match(/<td class="st s-FAIL x"/g)?.length ?? 0).toBeGreaterThan(0);
+  });
+
+  it('shows a missing result as an empty cell', () => {
+    const partial = { ...report, results: report.results.slice(1) };
+    expect(resultGrid(partial)[0][0]).toBeUndefined();
+    expect(renderHtml(partial)).toContain('<td class="st s-none"');
+  });
+
+  it('renders 300 cases x 10 targets quickly and within a sane size', () => {
+    const big = buildSampleReport();
+    const t0 = performance.now();
+    const out = renderHtml(big);
+    const ms = performance.now() - t0;
+    expect(ms).toBeLessThan(1000);
+    expect(Buffer.byteLength(out)).toBeLessThan(3_000_000);
+  });
+});
+
+describe('escape helpers', () => {
+  it('jsonForScript round-trips and hides < > & U+2028', () => {
+    const value = { a: '</script><!-- & \u2028 \u2029 \uD800' };
+    const text = jsonForScript(value);
+    expect(text).not.toMatch(/[<>&\u2028\u2029]/);
+    expect(JSON.parse(text)).toEqual(value);
+  });
+  it('isSafeUrl allows only http(s)', () => {
+    expect(isSafeUrl('https://example.com/x')).toBe(true);
+    expect(isSafeUrl('javascript:alert(1)')).toBe(false);
+    expect(isSafeUrl(' JavaScript:alert(1)')).toBe(false);
+    expect(isSafeUrl('data:text/html,x')).toBe(false);
+    expect(isSafeUrl('suites/x.yaml')).toBe(false);
+  });
+});
