@@ -1,0 +1,80 @@
+/**
+ * The edgecompat command line: parses arguments with commander and dispatches to one command module
+ * each. Invalid input exits 2 with every problem named by file and field.
+ */
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { join } from 'node:path';
+import { formatProblem, InputError } from '../input-error.ts';
+import { EDGECOMPAT_VERSION } from '../version.ts';
+import { PACKAGE_ROOT } from '../../runners/binaries.ts';
+import { EXIT_INTERNAL, EXIT_USAGE } from './exit-codes.ts';
+import { listCommand } from './list-command.ts';
+import { runCommand } from './run-command.ts';
+import { DEFAULT_REPORTERS, REPORTERS } from './write-renderings.ts';
+
+const DEFAULT_SUITE = join(PACKAGE_ROOT, 'suites');
+
+const list = (value: string, previous: string[] = []) => [...previous, ...value.split(',').map((v) => v.trim()).filter(Boolean)];
+const positive = (value: string) => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a whole number of at least 1');
+  return n;
+};
+
+function withCaseOptions(command: Command): Command {
+  return command
+    .option('--suite <path>', 'case folder, YAML file or glob (repeatable)', list)
+    .option('--filter <pattern>', 'case id glob, e.g. "streaming/**" or "*/eval/*"; a plain id prefix also works (repeatable, comma-separated)', list)
+    .option('--area <area>', 'only these areas (repeatable, comma-separated)', list)
+    .option('--tag <tag>', 'only cases with one of these tags (repeatable, comma-separated)', list);
+}
+
+/** Builds the program; exported for tests of --help. */
+export function buildProgram(): Command {
+  const program = new Command('edgecompat')
+    .description('Conformance suite and compatibility matrix for edge routes: (request: Request) => Response')
+    .version(EDGECOMPAT_VERSION)
+    .showHelpAfterError()
+    .exitOverride();
+
+  withCaseOptions(program.command('run').description('run the cases on the targets and write the reports'))
+    .option('--targets <names>', 'comma-separated target names (default: the default matrix; see `edgecompat list`)', list)
+    .option('--shard <i/n>', 'run only the stable slice i of n of the cases')
+    .option('--out <dir>', 'folder for report.json, results.jsonl and the other reports', 'edgecompat-report')
+    .option('--concurrency <n>', 'cases in flight per target', positive, 4)
+    .option('--jobs <n>', 'targets running at once', positive, 3)
+    .addOption(new Option('--reporter <names>', `outputs besides report.json: ${REPORTERS.join(', ')} (comma-separated)`).argParser((v: string, previous: string[]) => list(v, previous === DEFAULT_REPORTERS ? [] : previous)).default(DEFAULT_REPORTERS))
+    .option('--exit-zero', 'exit 0 even when cases fail (for publishing a matrix); usage errors still exit 2')
+    .action(async (opts) => {
+      const unknown = (opts.reporter as string[]).filter((r) => !(REPORTERS as readonly string[]).includes(r));
+      if (unknown.length > 0) throw new InputError([{ file: '--reporter', message: `unknown reporter ${unknown.join(', ')}; known: ${REPORTERS.join(', ')}` }]);
+      process.exitCode = await runCommand({ ...opts, suite: opts.suite ?? [DEFAULT_SUITE] });
+    });
+
+  withCaseOptions(program.command('list').description('list the cases and the known targets without running anything'))
+    .option('--json', 'print JSON instead of text')
+    .action(async (opts) => {
+      process.exitCode = await listCommand({ ...opts, suite: opts.suite ?? [DEFAULT_SUITE] });
+    });
+  return program;
+}
+
+/** Runs the CLI with process.argv. */
+export async function main(argv = process.argv): Promise<void> {
+  try {
+    await buildProgram().parseAsync(argv);
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code === 'commander.helpDisplayed' || code === 'commander.version' || code === 'commander.help') {
+      process.exitCode = 0;
+    } else if (code?.startsWith('commander.')) {
+      process.exitCode = EXIT_USAGE;
+    } else if (error instanceof InputError) {
+      process.stderr.write(`edgecompat: invalid input, nothing was run:\n${error.problems.map((p) => `  ${formatProblem(p)}\n`).join('')}`);
+      process.exitCode = EXIT_USAGE;
+    } else {
+      process.stderr.write(`edgecompat: internal error: ${(error as Error).stack ?? error}\n`);
+      process.exitCode = EXIT_INTERNAL;
+    }
+  }
+}

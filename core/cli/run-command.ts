@@ -1,0 +1,82 @@
+/**
+ * `edgecompat run`: load and plan the cases, run them on the chosen columns, record every result as
+ * it comes, write the reports, print the summary, and exit 0, 1 or 2. Ctrl-C stops the run, keeps
+ * what finished (results.jsonl and a report.json marked interrupted) and stops every target.
+ */
+import { resolve } from 'node:path';
+import { loadCases } from '../loader.ts';
+import { filterCases, parseShard, selectTargets, shardCases } from '../planner.ts';
+import { Recorder } from '../recorder.ts';
+import { runMatrix } from '../run-matrix.ts';
+import { killAllTargets } from '../../runners/process.ts';
+import { RUNNERS, TARGETS, defaultTargets } from '../../runners/registry.ts';
+import { EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, isUnexpected } from './exit-codes.ts';
+import { createProgress } from './progress.ts';
+import { writeRenderings, type ReporterName } from './write-renderings.ts';
+
+/** The options of `edgecompat run`, as commander parses them. */
+export interface RunCommandOptions {
+  targets?: string[];
+  suite: string[];
+  filter?: string[];
+  area?: string[];
+  tag?: string[];
+  shard?: string;
+  out: string;
+  concurrency: number;
+  jobs: number;
+  reporter: ReporterName[];
+  exitZero?: boolean;
+}
+
+/** Runs the matrix; resolves with the process exit code. */
+export async function runCommand(options: RunCommandOptions): Promise<number> {
+  // 1. Load and validate every case file before anything starts (InputError -> exit 2).
+  const allCases = await loadCases(options.suite);
+  // 2. Plan: filter, shard, choose the columns.
+  let cases = filterCases(allCases, { ids: options.filter, areas: options.area, tags: options.tag });
+  if (options.shard) cases = shardCases(cases, parseShard(options.shard));
+  const targets = options.targets ? selectTargets(options.targets, TARGETS) : defaultTargets();
+  const outDir = resolve(options.out);
+  process.stderr.write(`edgecompat: ${cases.length} case(s) on ${targets.map((t) => t.name).join(', ')} -> ${outDir}\n`);
+
+  // 3. Run, with Ctrl-C stopping the run cleanly (a second Ctrl-C stops at once).
+  const controller = new AbortController();
+  const onSignal = () => {
+    if (controller.signal.aborted) {
+      killAllTargets();
+      process.exit(EXIT_INTERRUPTED);
+    }
+    process.stderr.write('\nedgecompat: stopping; finished results are kept (Ctrl-C again to stop at once)\n');
+    controller.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const progress = createProgress(cases.length * targets.length);
+  const recorder = new Recorder(outDir);
+  try {
+    const report = await runMatrix({
+      cases,
+      allCases,
+      targets,
+      runners: RUNNERS,
+      recorder,
+      concurrency: options.concurrency,
+      jobs: options.jobs,
+      signal: controller.signal,
+      shard: options.shard,
+      onResult: (r) => progress.result(r),
+      onTargetStart: (t) => progress.targetStarted(t.name),
+      log: (m) => process.stderr.write(`${m}\n`),
+    });
+    progress.done();
+    // 4. Render from the canonical report, print the summary, choose the exit code.
+    const written = writeRenderings(report, outDir, options.reporter);
+    process.stderr.write(`edgecompat: wrote ${written.map((f) => f.replace(`${process.cwd()}/`, '')).join(', ')}\n`);
+    if (report.interrupted) return EXIT_INTERRUPTED;
+    return options.exitZero || !report.results.some(isUnexpected) ? EXIT_OK : EXIT_FAILED;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
