@@ -41,17 +41,19 @@ interface Finished {
 /** Runs every case of the job on its (already available) runner, then stops it. */
 export async function runColumn(job: ColumnJob): Promise<void> {
   const crashed = new Set<string>();
-  const emit = (f: Omit<Finished, 'at'>) => {
+  const judged = new Set<string>();
+  const emit: Emit = (f) => {
+    judged.add(f.testCase.id);
     const { status, message } = judge(f.testCase, f.observation);
     const observation = { ...f.observation, steps: f.observation.steps.map(({ bodyText: _drop, ...s }) => s) };
     job.onResult({ caseId: f.testCase.id, target: job.target, status, expected: job.expected(f.testCase.id), message, durationMs: Math.round(f.durationMs), observation });
   };
-  const start = async (): Promise<{ loaded: Loaded; exit: Promise<Exit> }> => {
+  const start = async (): Promise<Started> => {
     const routes = job.cases.filter((c) => !crashed.has(c.id)).map((c) => job.routes.get(c.id)!);
     const loaded = await job.runner.start(routes);
     return { loaded, exit: job.runner.exited() };
   };
-  const runOne = async (testCase: Case, loaded: Loaded, stop: AbortSignal): Promise<Omit<Finished, 'at'>> => {
+  const runOne: RunOne = async (testCase, loaded, stop) => {
     const began = performance.now();
     const observation = await runCase(testCase, job.routes.get(testCase.id)!.key, loaded, job.agent, stop);
     return { testCase, observation, durationMs: performance.now() - began };
@@ -63,8 +65,7 @@ export async function runColumn(job: ColumnJob): Promise<void> {
     let current = await start();
     while (queue.length > 0 && !job.signal.aborted) {
       // 2. Run cases concurrently until the queue is empty or the target dies.
-      const round = await runConcurrently(queue, current, job, runOne);
-      round.done.forEach(emit);
+      const round = await runConcurrently(queue, current, job, runOne, emit);
       queue = round.rest;
       if (!round.exit) break;
       // 3. The target died: restart it and run each suspect alone to find the case that kills it.
@@ -85,19 +86,26 @@ export async function runColumn(job: ColumnJob): Promise<void> {
       }
     }
   } catch (error) {
-    // The target could not be started: every case not yet judged is ERROR with the reason.
+    // The target could not be (re)started: every case not yet judged is ERROR with the reason.
     const reason = { name: (error as Error).name ?? 'Error', message: (error as Error).message ?? String(error) };
-    for (const testCase of queue) emit({ testCase, observation: { harnessError: reason, steps: [] }, durationMs: 0 });
+    for (const testCase of job.cases) if (!judged.has(testCase.id)) emit({ testCase, observation: { harnessError: reason, steps: [] }, durationMs: 0 });
   } finally {
     await job.runner.stop();
   }
 }
 
+type Started = { loaded: Loaded; exit: Promise<Exit> };
 type RunOne = (c: Case, loaded: Loaded, stop: AbortSignal) => Promise<Omit<Finished, 'at'>>;
+type Emit = (finished: Omit<Finished, 'at'>) => void;
 
-async function runConcurrently(queue: Case[], current: { loaded: Loaded; exit: Promise<Exit> }, job: ColumnJob, runOne: RunOne) {
+/**
+ * Runs the queue with bounded concurrency. A finished case is emitted once it has settled (the
+ * target stayed alive SETTLE_MS after it); when the target dies, the unsettled and the interrupted
+ * cases are returned as suspects, and the cases not yet started as the rest.
+ */
+async function runConcurrently(queue: Case[], current: Started, job: ColumnJob, runOne: RunOne, emit: Emit) {
   const rest = [...queue];
-  const done: Finished[] = [];
+  const unsettled: Finished[] = [];
   const interrupted: Case[] = [];
   const died = new AbortController();
   let exit: Exit | undefined;
@@ -105,6 +113,11 @@ async function runConcurrently(queue: Case[], current: { loaded: Loaded; exit: P
     exit = e;
     died.abort();
   });
+  const settle = (all = false) => {
+    const cutoff = performance.now() - SETTLE_MS;
+    while (!exit && unsettled.length > 0 && (all || unsettled[0].at <= cutoff)) emit(unsettled.shift()!);
+  };
+  const ticker = setInterval(settle, SETTLE_MS / 2);
   const stop = AbortSignal.any([job.signal, died.signal]);
   const worker = async () => {
     while (rest.length > 0 && !stop.aborted) {
@@ -114,16 +127,15 @@ async function runConcurrently(queue: Case[], current: { loaded: Loaded; exit: P
         if (!job.signal.aborted) interrupted.push(testCase);
         continue;
       }
-      done.push({ ...finished, at: performance.now() });
+      unsettled.push({ ...finished, at: performance.now() });
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, job.concurrency) }, worker));
-  if (!exit && !job.signal.aborted && done.length > 0) await Promise.race([sleep(SETTLE_MS), current.exit]);
-  if (!exit) return { done, rest, exit: undefined, suspects: [] as Case[] };
+  if (!exit && !job.signal.aborted && unsettled.length > 0) await Promise.race([sleep(SETTLE_MS), current.exit]);
+  clearInterval(ticker);
+  settle(true);
   // Cases that were in flight, or finished shortly before the exit, may have caused it.
-  const cutoff = performance.now() - SETTLE_MS * 2;
-  const recent = done.filter((f) => f.at >= cutoff).map((f) => f.testCase);
-  return { done: done.filter((f) => f.at < cutoff), rest, exit, suspects: [...recent, ...interrupted] };
+  return { rest, exit, suspects: exit ? [...unsettled.map((f) => f.testCase), ...interrupted] : [] };
 }
 
 async function runSolo(testCase: Case, current: { loaded: Loaded; exit: Promise<Exit> }, job: ColumnJob, runOne: RunOne) {

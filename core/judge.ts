@@ -22,7 +22,7 @@ export function judge(testCase: Case, seen: Observation): Verdict {
   if (seen.harnessError) return { status: 'ERROR', message: `${seen.harnessError.name}: ${seen.harnessError.message}` };
   if (seen.crashed) {
     const how = seen.crashed.signal ? `signal ${seen.crashed.signal}` : `exit code ${seen.crashed.exitCode}`;
-    const tail = seen.crashed.stderrTail ? `: ${lastLines(seen.crashed.stderrTail)}` : '';
+    const tail = seen.crashed.stderrTail ? `: ${crashSummary(seen.crashed.stderrTail)}` : '';
     return { status: 'CRASH', message: `the target process died (${how}) while this case ran${tail}` };
   }
   if (seen.loadError) {
@@ -101,6 +101,9 @@ function describeAnswer(seen: StepObservation | undefined): string {
   return `status ${seen.status}${body}`;
 }
 
-function lastLines(text: string, count = 3): string {
-  return text.trim().split('\n').slice(-count).join(' | ').slice(0, 400);
+/** The error line of a dying process's output (the last `SomeError: ...`), else its last lines. */
+function crashSummary(text: string): string {
+  const lines = text.trim().split('\n').map((l) => l.trim()).filter(Boolean);
+  const errorLine = lines.filter((l) => /^(\w*Error|Uncaught|panic|fatal)\b/i.test(l)).pop();
+  return (errorLine ?? lines.slice(-3).join(' | ')).slice(0, 400);
 }

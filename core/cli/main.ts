@@ -39,6 +39,7 @@ export function buildProgram(): Command {
 
   withCaseOptions(program.command('run').description('run the cases on the targets and write the reports'))
     .option('--targets <names>', 'comma-separated target names (default: the default matrix; see `edgecompat list`)', list)
+    .option('--runner <module>', 'a plug-in runner module (see runners/README.md); its columns join the run (repeatable)', list)
     .option('--shard <i/n>', 'run only the stable slice i of n of the cases')
     .option('--out <dir>', 'folder for report.json, results.jsonl and the other reports', 'edgecompat-report')
     .option('--concurrency <n>', 'cases in flight per target', positive, 4)

@@ -9,6 +9,7 @@ import { filterCases, parseShard, selectTargets, shardCases } from '../planner.t
 import { Recorder } from '../recorder.ts';
 import { runMatrix } from '../run-matrix.ts';
 import { killAllTargets } from '../../runners/process.ts';
+import { loadPlugins } from '../../runners/plugins.ts';
 import { RUNNERS, TARGETS, defaultTargets } from '../../runners/registry.ts';
 import { EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, isUnexpected } from './exit-codes.ts';
 import { createProgress } from './progress.ts';
@@ -17,6 +18,8 @@ import { writeRenderings, type ReporterName } from './write-renderings.ts';
 /** The options of `edgecompat run`, as commander parses them. */
 export interface RunCommandOptions {
   targets?: string[];
+  /** Plug-in runner modules; their columns join the run. */
+  runner?: string[];
   suite: string[];
   filter?: string[];
   area?: string[];
@@ -36,7 +39,10 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
   // 2. Plan: filter, shard, choose the columns.
   let cases = filterCases(allCases, { ids: options.filter, areas: options.area, tags: options.tag });
   if (options.shard) cases = shardCases(cases, parseShard(options.shard));
-  const targets = options.targets ? selectTargets(options.targets, TARGETS) : defaultTargets();
+  const plugins = await loadPlugins(options.runner ?? []);
+  const runners = { ...RUNNERS, ...plugins.runners };
+  const chosen = options.targets ? selectTargets(options.targets, [...TARGETS, ...plugins.targets]) : defaultTargets();
+  const targets = [...chosen, ...plugins.targets.filter((t) => !chosen.some((c) => c.name === t.name))];
   const outDir = resolve(options.out);
   process.stderr.write(`edgecompat: ${cases.length} case(s) on ${targets.map((t) => t.name).join(', ')} -> ${outDir}\n`);
 
@@ -59,7 +65,7 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
       cases,
       allCases,
       targets,
-      runners: RUNNERS,
+      runners,
       recorder,
       concurrency: options.concurrency,
       jobs: options.jobs,

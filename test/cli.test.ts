@@ -1,0 +1,163 @@
+/**
+ * The CLI end to end, as a user runs it: `node core/cli/bin.mjs ...` in a child process, on the
+ * fixture suites in test/fixtures/, against real node and edge-runtime targets.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { validateReport } from '../core/schemas.ts';
+import type { Report } from '../core/report-types.ts';
+
+const BIN = new URL('../core/cli/bin.mjs', import.meta.url).pathname;
+const FIXTURES = new URL('./fixtures/', import.meta.url).pathname;
+const dirs: string[] = [];
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+function outDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'edgecompat-cli-'));
+  dirs.push(dir);
+  return dir;
+}
+
+interface Ran {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function cli(args: string[], options: { onStart?: (child: ReturnType<typeof spawn>) => void } = {}): Promise<Ran> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, NO_COLOR: '1' } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    options.onStart?.(child);
+  });
+}
+
+const readReport = (dir: string): Report => JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8'));
+const statuses = (report: Report, target: string) =>
+  Object.fromEntries(report.results.filter((r) => r.target === target).map((r) => [r.caseId.split('/').pop(), r.status]));
+
+/** Processes whose command line mentions edgecompat's per-run work folders. */
+function runtimeProcesses(): string[] {
+  return readdirSync('/proc')
+    .filter((e) => /^\d+$/.test(e))
+    .map((e) => {
+      try {
+        return readFileSync(`/proc/${e}/cmdline`, 'utf8').replace(/\0/g, ' ');
+      } catch {
+        return '';
+      }
+    })
+    .filter((c) => c.includes(`${tmpdir()}/edgecompat-`) && !c.includes('vitest'));
+}
+
+describe('edgecompat run', () => {
+  it('runs the cases on node and edge-runtime and writes a report that validates', async () => {
+    const out = outDir();
+    const ran = await cli(['run', '--suite', join(FIXTURES, 'suites/basics'), '--targets', 'node,edge-runtime', '--out', out]);
+    expect(ran.code).toBe(1);
+    const report = readReport(out);
+    expect(validateReport(report), JSON.stringify(validateReport.errors)).toBe(true);
+    expect(report.targets.map((t) => [t.name, t.runtime])).toEqual([['node', 'node'], ['edge-runtime', 'edge-runtime']]);
+    expect(report.targets[0].version).toBe(process.versions.node);
+    expect(report.targets[1].version).toMatch(/^\d+\.\d+\.\d+$/);
+    for (const name of ['index.html', 'junit.xml', 'summary.md', 'results.jsonl']) expect(existsSync(join(out, name))).toBe(true);
+
+    const node = statuses(report, 'node');
+    const edge = statuses(report, 'edge-runtime');
+    // Streaming passes on both; the buffered body fails the same expectation on both.
+    expect([node.streamed, edge.streamed, node.buffered, edge.buffered]).toEqual(['PASS', 'PASS', 'FAIL', 'FAIL']);
+    // The edge contract: eval and new Function are refused on edge-runtime, not on node.
+    const message = (target: string, id: string) => report.results.find((r) => r.target === target && r.caseId === `basics/basics/${id}`)!.message;
+    expect(message('edge-runtime', 'eval')).toBe('threw EvalError: Code generation from strings disallowed for this context');
+    expect(message('edge-runtime', 'new-function')).toBe('threw EvalError: Code generation from strings disallowed for this context');
+    expect(message('edge-runtime', 'typeof-require')).toBe('gave "undefined"');
+    expect(message('node', 'eval')).toBe("expected eval('1+1') to throw EvalError, it gave 2");
+    // A route that breaks at load fails alone; a string chunk kills edge-runtime's process: CRASH.
+    expect([node['top-level-throw'], edge['top-level-throw']]).toEqual(['FAIL', 'FAIL']);
+    expect(edge['string-chunk']).toBe('CRASH');
+    expect(message('edge-runtime', 'string-chunk')).toContain('did not return bytes');
+    expect(node.echo).toBe('PASS');
+    expect(ran.stdout).toContain('edge-runtime');
+  });
+
+  it('gives every other case the same result with or without the case that crashes the target', async () => {
+    const withCrash = outDir();
+    const without = outDir();
+    const suite = join(FIXTURES, 'suites/basics');
+    await cli(['run', '--suite', suite, '--targets', 'edge-runtime', '--out', withCrash, '--reporter', 'json']);
+    const ids = ['streamed', 'buffered', 'eval', 'new-function', 'typeof-require', 'echo', 'top-level-throw'].map((id) => `basics/basics/${id}`);
+    await cli(['run', '--suite', suite, '--targets', 'edge-runtime', '--out', without, '--reporter', 'json', '--filter', ids.join(',')]);
+    const a = statuses(readReport(withCrash), 'edge-runtime');
+    const b = statuses(readReport(without), 'edge-runtime');
+    expect(a['string-chunk']).toBe('CRASH');
+    delete a['string-chunk'];
+    expect(a).toEqual(b);
+    expect(Object.keys(b)).toHaveLength(7);
+  });
+
+  it('exits 0 when every case passes', async () => {
+    const ran = await cli(['run', '--suite', join(FIXTURES, 'suites/basics'), '--targets', 'edge-runtime', '--filter', 'basics/basics/streamed,basics/basics/eval', '--out', outDir(), '--reporter', 'json']);
+    expect(ran.code).toBe(0);
+  });
+
+  it('stops on a malformed case file with exit 2, the file and the field, and runs nothing', async () => {
+    const out = outDir();
+    const ran = await cli(['run', '--suite', join(FIXTURES, 'malformed'), '--out', out]);
+    expect(ran.code).toBe(2);
+    expect(ran.stderr).toMatch(/malformed\/bad\.yaml:9 \/cases\/0\/expect\/status: must be integer/);
+    expect(readdirSync(out)).toEqual([]);
+  });
+
+  it('exits 2 on an unknown target or option', async () => {
+    expect((await cli(['run', '--targets', 'nope', '--out', outDir()])).stderr).toContain('unknown target "nope"');
+    expect((await cli(['run', '--bogus'])).code).toBe(2);
+  });
+
+  it('keeps finished results and leaves no runtime alive when interrupted with Ctrl-C', async () => {
+    const out = outDir();
+    const journal = join(out, 'results.jsonl');
+    const ran = await cli(['run', '--suite', join(FIXTURES, 'suites/slow'), '--targets', 'node,edge-runtime', '--concurrency', '1', '--out', out], {
+      onStart: (child) => {
+        const poll = setInterval(() => {
+          if (existsSync(journal) && readFileSync(journal, 'utf8').split('\n').filter(Boolean).length >= 2) {
+            clearInterval(poll);
+            child.kill('SIGINT');
+          }
+        }, 50);
+      },
+    });
+    expect(ran.code).toBe(130);
+    const finished = readFileSync(journal, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+    const results = finished.filter((l) => l.type === 'result');
+    expect(results.length).toBeGreaterThanOrEqual(2);
+    expect(results.length).toBeLessThan(24);
+    const report = readReport(out);
+    expect(report.interrupted).toBe(true);
+    expect(report.results.length).toBe(results.length);
+    expect(runtimeProcesses()).toEqual([]);
+  });
+});
+
+describe('edgecompat list and --help', () => {
+  it('lists cases and targets', async () => {
+    const ran = await cli(['list', '--suite', join(FIXTURES, 'suites/basics')]);
+    expect(ran.code).toBe(0);
+    expect(ran.stdout).toContain('basics/basics/streamed');
+    expect(ran.stdout).toMatch(/\* node/);
+  });
+
+  it('documents every command and run option that exists', async () => {
+    const help = await cli(['--help']);
+    expect(help.code).toBe(0);
+    for (const command of ['run', 'list']) expect(help.stdout).toContain(command);
+    const runHelp = (await cli(['run', '--help'])).stdout;
+    for (const option of ['--targets', '--suite', '--filter', '--out', '--shard', '--reporter', '--exit-zero']) expect(runHelp).toContain(option);
+  });
+});
