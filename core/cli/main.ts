@@ -8,7 +8,10 @@ import { formatProblem, InputError } from '../input-error.ts';
 import { EDGECOMPAT_VERSION } from '../version.ts';
 import { PACKAGE_ROOT } from '../../runners/binaries.ts';
 import { EXIT_INTERNAL, EXIT_USAGE } from './exit-codes.ts';
+import { registerDiffCommand } from './diff-command.ts';
 import { listCommand } from './list-command.ts';
+import { registerMergeCommand } from './merge-command.ts';
+import { registerReportCommand } from './report-command.ts';
 import { runCommand } from './run-command.ts';
 import { DEFAULT_REPORTERS, REPORTERS } from './write-renderings.ts';
 
@@ -57,6 +60,9 @@ export function buildProgram(): Command {
     .action(async (opts) => {
       process.exitCode = await listCommand({ ...opts, suite: opts.suite ?? [DEFAULT_SUITE] });
     });
+  registerReportCommand(program);
+  registerMergeCommand(program);
+  registerDiffCommand(program);
   return program;
 }
 

@@ -29,7 +29,7 @@ rows.forEach(function (row) {
     if (r.message) text.push(r.message);
   });
   var item = { row: row, area: c.area, text: text.join('\n').toLowerCase(), statuses: statuses,
-    unexpected: unexpected, differ: Object.keys(ran).length > 1 };
+    unexpected: unexpected, differ: Object.keys(ran).length > 1, changed: row.querySelector('td.chg') !== null };
   cases.push(item); areaRow.members.push(item); featRow.members.push(item);
 });
 
@@ -39,7 +39,7 @@ function apply() {
   var shown = 0;
   cases.forEach(function (it) {
     var ok = (!q || it.text.indexOf(q) !== -1) && (!area || it.area === area) &&
-      (!st || (st === 'unexpected' ? it.unexpected : it.statuses[st] === true)) && (!differ || it.differ);
+      (!st || (st === 'unexpected' ? it.unexpected : st === 'changed' ? it.changed : it.statuses[st] === true)) && (!differ || it.differ);
     it.row.hidden = !ok;
     if (ok) shown++;
   });

@@ -2,21 +2,24 @@
  * renderHtml: the compatibility matrix as ONE self-contained HTML file (inline CSS and JS, no network
  * at view time, works from file://). The table is static markup; the data is embedded once as JSON
  * and the detail panel is built on click. A strict Content-Security-Policy with the hashes of the one
- * inline script and style is the second line of defence behind escaping.
+ * inline script and style is the second line of defence behind escaping. Given a baseline report, a
+ * "changes since the baseline" section comes first and changed cells are marked in the matrix.
  */
 import { createHash } from 'node:crypto';
+import { changedCells, diffReports } from '../../core/diff.ts';
 import type { CaseEntry, Report, Result } from '../../core/report-types.ts';
 import { STATUSES } from '../../core/types.ts';
 import { CLIENT_DETAIL_JS } from './client-detail.ts';
 import { CLIENT_TABLE_JS } from './client.ts';
 import { escapeHtml as h, jsonForScript } from './escape.ts';
+import { diffSection } from './diff-section.ts';
 import { CSS } from './styles.ts';
 import { areasOf, summarize } from '../summary.ts';
-import { matrixTable, scoreTable } from './table.ts';
+import { matrixTable, scoreTable, type DiffMarks } from './table.ts';
 
 /** Options of {@link renderHtml}. */
 export interface HtmlOptions {
-  /** A previous report to compare with (reserved: not drawn yet). */
+  /** A previous run to compare with: draws a "changes since the baseline" section and marks changed cells. */
   baseline?: Report;
   /** The page title; defaults to "edgecompat matrix". */
   title?: string;
@@ -50,14 +53,15 @@ export function resultGrid(report: Report): (Result | undefined)[][] {
   return grid;
 }
 
-function filters(report: Report): string {
+function filters(report: Report, withBaseline: boolean): string {
   const areas = areasOf(report).map((a) => `<option value="${h(a)}">${h(a)}</option>`).join('');
   const statuses = STATUSES.map((s) => `<option value="${s}">${s}</option>`).join('');
   return `<div class="filters" role="search">` +
     `<input type="search" id="f-text" placeholder="Filter: id, title, tag, message\u2026" aria-label="Filter by text">` +
     `<select id="f-area" aria-label="Area"><option value="">All areas</option>${areas}</select>` +
     `<select id="f-status" aria-label="Status"><option value="">Any status</option>${statuses}` +
-    `<option value="unexpected">Unexpected (\u2260 expected)</option></select>` +
+    `<option value="unexpected">Unexpected (\u2260 expected)</option>` +
+    `${withBaseline ? '<option value="changed">Changed since the baseline</option>' : ''}</select>` +
     `<label><input type="checkbox" id="f-differ"> Only rows where targets differ</label>` +
     `<span class="count" id="f-count" aria-live="polite"></span></div>`;
 }
@@ -90,11 +94,14 @@ export function renderHtml(report: Report, options: HtmlOptions = {}): string {
     cases: report.cases,
     grid: grid.map((row) => row.map((r) => (r ? { status: r.status, expected: r.expected, message: r.message, durationMs: r.durationMs, observation: r.observation } : null))),
   };
-  // 2. The CSP allows exactly this script and this style, nothing from the network, no plugins.
+  // 2. With a baseline: what changed, drawn at the top and marked in the matrix.
+  const diff = options.baseline ? diffReports(options.baseline, report) : undefined;
+  const marks: DiffMarks | undefined = diff ? { cells: changedCells(diff), newCases: new Set(diff.newCases) } : undefined;
+  // 3. The CSP allows exactly this script and this style, nothing from the network, no plugins.
   const csp = [`default-src 'none'`, `script-src ${cspHash(CLIENT_JS)}`, `style-src ${cspHash(CSS)}`, `img-src data:`,
     `base-uri 'none'`, `form-action 'none'`, `object-src 'none'`].join('; ');
   const title = options.title ?? 'edgecompat matrix';
-  // 3. Assemble: the CSP meta comes before any script or style.
+  // 4. Assemble: the CSP meta comes before any script or style.
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="${csp}">
@@ -104,12 +111,13 @@ export function renderHtml(report: Report, options: HtmlOptions = {}): string {
 <style>${CSS}</style>
 </head><body>
 <header class="top"><h1>${h(title)}</h1>${meta(report)}</header>
+${diff ? diffSection(diff) : ''}
 <h2>Scores</h2>
 ${scoreTable(report, summaries)}
-${filters(report)}
+${filters(report, diff !== undefined)}
 <h2>Matrix</h2>
 ${legend()}
-<div class="wrap">${matrixTable(report, summaries, grid)}</div>
+<div class="wrap">${matrixTable(report, summaries, grid, marks)}</div>
 <aside class="detail" id="detail" hidden aria-label="Result detail"><button type="button" class="close" id="detail-close" aria-label="Close">\u00d7</button><div id="detail-body"></div></aside>
 <script type="application/json" id="ec-data">${jsonForScript(data)}</script>
 <script>${CLIENT_JS}</script>

@@ -95,5 +95,18 @@ aside.detail dt{color:var(--muted)}aside.detail dd{margin:0;word-break:break-wor
 .tl i{position:absolute;bottom:0;width:3px;margin-left:-1px;background:var(--accent);border-radius:1px}
 .tl b{position:absolute;top:0;bottom:0;width:0;border-left:2px dashed var(--muted)}
 .tl-axis{display:flex;justify-content:space-between;color:var(--muted);font-size:11px}
+.chg::before{content:"";position:absolute;top:1px;left:1px;border:4px solid transparent;border-top-color:currentColor;border-left-color:currentColor}
+td.d-new-failure{outline:2px solid var(--FAIL-fg);outline-offset:-2px}
+td.d-fix{outline:2px dashed var(--PASS-fg);outline-offset:-2px}
+.dnew{margin-left:6px;padding:0 4px;border-radius:3px;font-size:10px;font-weight:700;background:var(--accent);color:var(--bg)}
+section.diff{margin:8px 20px 12px;padding:4px 14px 10px;border:1px solid var(--line);border-radius:8px;background:var(--soft)}
+section.diff h2{margin:8px 0 2px}
+section.diff h3{font-size:13px;margin:12px 0 4px}
+section.diff .st{display:inline-block;min-width:52px;padding:0 4px;border-radius:4px;text-align:center;font-size:11px;font-weight:650}
+section.diff .dcells{border-collapse:collapse}
+section.diff .dcells td,section.diff .dcells th{padding:2px 8px;text-align:left;vertical-align:top;border-bottom:1px solid var(--line)}
+section.diff .dmsg{color:var(--muted);max-width:560px;word-break:break-word}
+section.diff ul{margin:0;padding-left:20px}
+section.diff .d-new-failure{color:var(--FAIL-fg);font-weight:650}section.diff .d-fix{color:var(--PASS-fg);font-weight:650}
 ${scoreClasses()}
 `;

@@ -1,8 +1,10 @@
 /**
  * The static markup of the HTML report: the score table (areas x targets) and the matrix (cases
  * grouped by area and feature x targets). Built once at render time; the viewer script only hides
- * rows and opens details. Every string from the report goes through escapeHtml.
+ * rows and opens details. Every string from the report goes through escapeHtml. Given a baseline's
+ * marks, a changed cell gets `chg d-<kind>` and "(was X)" in its tooltip, and a new case a badge.
  */
+import { cellKey, type CellChange, type changedCells } from '../../core/diff.ts';
 import type { CaseEntry, Report, Result } from '../../core/report-types.ts';
 import { escapeHtml as h, isSafeUrl } from './escape.ts';
 import { areasOf, formatScore, score, type Tally, type TargetSummary } from '../summary.ts';
@@ -66,24 +68,37 @@ function headerCell(s: TargetSummary, i: number): string {
     `<span class="set">${h(t.skipped ? 'skipped' : settings || '\u00a0')}</span>${scoreSpan(s.overall, 'span', ' score')}</th>`;
 }
 
-function cell(r: Result | undefined, t: number): string {
-  if (!r) return `<td class="st s-none" data-t="${t}" title="no result">\u2014</td>`;
-  const cls = `st s-${r.status}${r.status !== r.expected ? ' x' : r.status !== 'PASS' ? ' k' : ''}`;
-  const tip = r.status !== r.expected ? `${r.status} (expected ${r.expected})` : r.status;
-  return `<td class="${cls}" data-t="${t}" tabindex="0" title="${h(tip)}">${LABEL[r.status]}</td>`;
+/** What the matrix marks when a baseline is given: changed cells by cellKey, and the new cases. */
+export interface DiffMarks {
+  cells: ReturnType<typeof changedCells>;
+  newCases: Set<string>;
 }
 
-function caseRow(c: CaseEntry, i: number, row: (Result | undefined)[]): string {
+function cell(r: Result | undefined, t: number, change?: { kind: string; change: CellChange }): string {
+  const chg = change ? ` chg d-${change.kind}` : '';
+  const was = change ? ` (was ${change.change.before ?? 'no result'})` : '';
+  if (!r) return `<td class="st s-none${chg}" data-t="${t}" title="no result${h(was)}">\u2014</td>`;
+  const cls = `st s-${r.status}${r.status !== r.expected ? ' x' : r.status !== 'PASS' ? ' k' : ''}${chg}`;
+  const tip = r.status !== r.expected ? `${r.status} (expected ${r.expected})` : r.status;
+  return `<td class="${cls}" data-t="${t}" tabindex="0" title="${h(tip + was)}">${LABEL[r.status]}</td>`;
+}
+
+function caseRow(report: Report, c: CaseEntry, i: number, row: (Result | undefined)[], marks?: DiffMarks): string {
   const short = c.id.startsWith(`${c.area}/${c.feature}/`) ? c.id.slice(c.area.length + c.feature.length + 2) : c.id;
   const link = isSafeUrl(c.source)
     ? `<a class="src" href="${h(c.source)}" target="_blank" rel="noopener noreferrer" title="${h(c.source)}">src</a>`
     : '<span class="src"></span>';
+  const badge = marks?.newCases.has(c.id) ? '<span class="dnew">new</span>' : '';
+  const cells = row.map((r, t) => cell(r, t, marks?.cells.get(cellKey(c.id, report.targets[t].name))));
   return `<tr class="case" data-c="${i}"><th scope="row" title="${h(`${c.id}\n${c.title}`)}">${link}` +
-    `<span class="id">${h(short)}</span><span class="ttl">${h(c.title)}</span></th>${row.map(cell).join('')}</tr>`;
+    `<span class="id">${h(short)}</span>${badge}<span class="ttl">${h(c.title)}</span></th>${cells.join('')}</tr>`;
 }
 
-/** The matrix: a header with each target's run info and score, then area, feature and case rows. */
-export function matrixTable(report: Report, summaries: TargetSummary[], grid: (Result | undefined)[][]): string {
+/**
+ * The matrix: a header with each target's run info and score, then area, feature and case rows.
+ * With `marks` (a baseline was given), changed cells and new cases are marked.
+ */
+export function matrixTable(report: Report, summaries: TargetSummary[], grid: (Result | undefined)[][], marks?: DiffMarks): string {
   const n = summaries.length;
   const head = `<thead><tr><th class="corner" scope="col">Case</th>${summaries.map(headerCell).join('')}</tr></thead>`;
   const body: string[] = [];
@@ -92,7 +107,7 @@ export function matrixTable(report: Report, summaries: TargetSummary[], grid: (R
     body.push(`<tr class="area" data-area="${h(g.area)}"><th scope="rowgroup">${h(g.area)}</th>${scores}</tr>`);
     for (const f of g.features) {
       body.push(`<tr class="feat"><th scope="rowgroup" colspan="${n + 1}">${h(f.feature)} <span class="nb">${f.cases.length}</span></th></tr>`);
-      for (const i of f.cases) body.push(caseRow(report.cases[i], i, grid[i]));
+      for (const i of f.cases) body.push(caseRow(report, report.cases[i], i, grid[i], marks));
     }
   }
   return `<table class="matrix" id="matrix">${head}<tbody>${body.join('\n')}</tbody></table>`;
