@@ -5,6 +5,7 @@
 import { createBunRunner } from './bun/runner.ts';
 import { createDenoRunner } from './deno/runner.ts';
 import { edgeRuntimeRunner } from './edge-runtime/runner.ts';
+import { httpRunner } from './http/runner.ts';
 import { nextjsRunner } from './nextjs/runner.ts';
 import { nodeRunner } from './node/runner.ts';
 import type { RunnerFactory, TargetConfig } from './types.ts';
@@ -16,6 +17,7 @@ export const RUNNERS: Record<string, RunnerFactory> = {
   deno: createDenoRunner,
   bun: createBunRunner,
   nextjs: nextjsRunner,
+  http: httpRunner,
 };
 
 /** The built-in columns; those marked default make up the matrix of `npm start`. */
@@ -25,7 +27,7 @@ export const TARGETS: TargetConfig[] = [
   { name: 'deno', runner: 'deno', settings: {}, default: true },
   { name: 'bun', runner: 'bun', settings: {}, default: true },
   { name: 'nextjs', runner: 'nextjs', settings: { router: 'pages' }, default: true },
-  { name: 'nextjs-app', runner: 'nextjs', settings: { router: 'app' } },
+  { name: 'nextjs-app', runner: 'nextjs', settings: { router: 'app' }, default: true },
 ];
 
 /** The columns of the default matrix. */

@@ -8,11 +8,13 @@ import { formatProblem, InputError } from '../input-error.ts';
 import { EDGECOMPAT_VERSION } from '../version.ts';
 import { PACKAGE_ROOT } from '../../runners/binaries.ts';
 import { EXIT_INTERNAL, EXIT_USAGE } from './exit-codes.ts';
+import { registerBundleCommand } from './bundle-command.ts';
 import { registerDiffCommand } from './diff-command.ts';
 import { listCommand } from './list-command.ts';
 import { registerMergeCommand } from './merge-command.ts';
 import { registerReportCommand } from './report-command.ts';
 import { runCommand } from './run-command.ts';
+import { registerServeCommand } from './serve-command.ts';
 import { DEFAULT_REPORTERS, REPORTERS } from './write-renderings.ts';
 
 const DEFAULT_SUITE = join(PACKAGE_ROOT, 'suites');
@@ -42,6 +44,7 @@ export function buildProgram(): Command {
 
   withCaseOptions(program.command('run').description('run the cases on the targets and write the reports'))
     .option('--targets <names>', 'comma-separated target names (default: the default matrix; see `edgecompat list`)', list)
+    .option('--url <url>', 'run the cases against an app deployed with `edgecompat bundle` (or served by `edgecompat serve`) at this URL (repeatable)', list)
     .option('--runner <module>', 'a plug-in runner module (see runners/README.md); its columns join the run (repeatable)', list)
     .option('--shard <i/n>', 'run only the stable slice i of n of the cases')
     .option('--out <dir>', 'folder for report.json, results.jsonl and the other reports', 'edgecompat-report')
@@ -60,6 +63,8 @@ export function buildProgram(): Command {
     .action(async (opts) => {
       process.exitCode = await listCommand({ ...opts, suite: opts.suite ?? [DEFAULT_SUITE] });
     });
+  registerServeCommand(program);
+  registerBundleCommand(program);
   registerReportCommand(program);
   registerMergeCommand(program);
   registerDiffCommand(program);

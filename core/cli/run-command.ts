@@ -9,6 +9,7 @@ import { filterCases, parseShard, selectTargets, shardCases } from '../planner.t
 import { Recorder } from '../recorder.ts';
 import { runMatrix } from '../run-matrix.ts';
 import { killAllTargets } from '../../runners/process.ts';
+import { urlTargets } from '../../runners/http/runner.ts';
 import { loadPlugins } from '../../runners/plugins.ts';
 import { RUNNERS, TARGETS, defaultTargets } from '../../runners/registry.ts';
 import { EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, isUnexpected } from './exit-codes.ts';
@@ -18,6 +19,8 @@ import { writeRenderings, type ReporterName } from './write-renderings.ts';
 /** The options of `edgecompat run`, as commander parses them. */
 export interface RunCommandOptions {
   targets?: string[];
+  /** Base URLs of deployed apps; each is a column of the http runner. */
+  url?: string[];
   /** Plug-in runner modules; their columns join the run. */
   runner?: string[];
   suite: string[];
@@ -41,7 +44,8 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
   if (options.shard) cases = shardCases(cases, parseShard(options.shard));
   const plugins = await loadPlugins(options.runner ?? []);
   const runners = { ...RUNNERS, ...plugins.runners };
-  const chosen = options.targets ? selectTargets(options.targets, [...TARGETS, ...plugins.targets]) : defaultTargets();
+  const named = options.targets ? selectTargets(options.targets, [...TARGETS, ...plugins.targets]) : options.url?.length ? [] : defaultTargets();
+  const chosen = [...named, ...urlTargets(options.url ?? [])];
   const targets = [...chosen, ...plugins.targets.filter((t) => !chosen.some((c) => c.name === t.name))];
   const outDir = resolve(options.out);
   process.stderr.write(`edgecompat: ${cases.length} case(s) on ${targets.map((t) => t.name).join(', ')} -> ${outDir}\n`);

@@ -1,0 +1,187 @@
+/**
+ * `edgecompat serve --target <name> [--port N]`: starts one target with every case's route, the same
+ * way `run` does, and serves the routing convention of a bundled app on 127.0.0.1: `/ec/<key>/...`
+ * is proxied to that case's own URL on the target with the `/ec/<key>` prefix stripped (so the route
+ * sees the same path as in a direct run), bodies stream both ways, and a client that goes away
+ * aborts the proxied request. `/ec/__edgecompat` answers the manifest. stdout gets one line, the
+ * URL; logs go to stderr. Ctrl-C stops the target and exits 0.
+ */
+import { InvalidArgumentError, type Command } from 'commander';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Agent, request } from 'undici';
+import { joinUrl } from '../client.ts';
+import { loadCases } from '../loader.ts';
+import { filterCases, selectTargets } from '../planner.ts';
+import { routeModule } from '../route-modules.ts';
+import { EDGECOMPAT_VERSION } from '../version.ts';
+import { PACKAGE_ROOT } from '../../runners/binaries.ts';
+import { MANIFEST_KEY, ROUTE_PREFIX, routeHash, type Manifest } from '../../runners/http/bundle/convention.ts';
+import { RUNNERS, TARGETS } from '../../runners/registry.ts';
+import type { Loaded, RunnerFactory, TargetConfig } from '../../runners/types.ts';
+import { EXIT_OK } from './exit-codes.ts';
+
+/** The options of `edgecompat serve`. */
+export interface ServeOptions {
+  target: string;
+  port?: number;
+  suite?: string[];
+  filter?: string[];
+  area?: string[];
+  tag?: string[];
+}
+
+/** A running serve. */
+export interface ServeHandle {
+  /** `http://127.0.0.1:<port>`: the app's base URL for `run --url`. */
+  url: string;
+  /** Stops the server and the target; removes the work folder. */
+  close(): Promise<void>;
+}
+
+/** Hop-by-hop headers (RFC 9110 7.6.1) and host, which the proxy sets itself. */
+const HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'host']);
+const PATTERN = new RegExp(`^${ROUTE_PREFIX}/([A-Za-z0-9_-]+)(.*)$`);
+
+/** Starts the target and the server; `targets` and `runners` are the registry's unless a test gives others. */
+export async function startServe(options: ServeOptions, deps: { targets?: TargetConfig[]; runners?: Record<string, RunnerFactory>; log?: (m: string) => void } = {}): Promise<ServeHandle> {
+  const log = deps.log ?? ((m: string) => process.stderr.write(`${m}\n`));
+  // 1. Load the cases and choose the target, as run does.
+  const cases = filterCases(await loadCases(options.suite ?? [join(PACKAGE_ROOT, 'suites')]), { ids: options.filter, areas: options.area, tags: options.tag });
+  const [target] = selectTargets([options.target], deps.targets ?? TARGETS);
+  const routes = await Promise.all(cases.map(routeModule));
+  // 2. Start the target once with every route.
+  const workDir = mkdtempSync(join(tmpdir(), 'edgecompat-serve-'));
+  const runner = (deps.runners ?? RUNNERS)[target.runner](target.settings, { workDir, env: process.env, log: (m) => log(`[${target.name}] ${m}`) });
+  const cleanup = () => rmSync(workDir, { recursive: true, force: true });
+  const reason = await runner.unavailable();
+  if (reason) {
+    cleanup();
+    throw new Error(`target ${target.name} cannot run here: ${reason}`);
+  }
+  const info = await runner.info();
+  let closing = false;
+  let loaded: Loaded;
+  try {
+    loaded = await runner.start(routes);
+  } catch (error) {
+    await runner.stop();
+    cleanup();
+    throw error;
+  }
+  log(`edgecompat: ${target.name} (${info.runtime} ${info.version}): ${loaded.urls.size} route(s) served, ${loaded.failures.size} failed to load`);
+  // 3. A target that dies is started again, so one crashing case does not end the serve.
+  const watch = (): void => {
+    void runner.exited().then(async (exit) => {
+      if (closing) return;
+      log(`edgecompat: ${target.name} exited (code ${exit.exitCode}, signal ${exit.signal}); starting it again`);
+      loaded = await runner.start(routes);
+      watch();
+    });
+  };
+  watch();
+  // 4. Serve the convention: the manifest, and each case's route behind its prefix.
+  const agent = new Agent({ pipelining: 0, connections: 64, keepAliveTimeout: 1000 });
+  const manifest = (): Manifest => ({
+    edgecompat: EDGECOMPAT_VERSION,
+    platform: 'serve',
+    runtime: `${info.runtime} ${info.version}`,
+    keys: routes.map((r) => r.key),
+    hashes: Object.fromEntries(routes.map((r) => [r.key, routeHash(r.source)])),
+    failures: Object.fromEntries([...loaded.failures].map(([key, f]) => [key, { name: f.name, message: f.message, phase: f.phase }])),
+  });
+  const server = createServer((req, res) => {
+    const match = PATTERN.exec(req.url ?? '');
+    if (match?.[1] === MANIFEST_KEY) return void res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify(manifest()));
+    const base = match ? loaded.urls.get(match[1]) : undefined;
+    const failure = match ? loaded.failures.get(match[1]) : undefined;
+    if (failure) return void res.writeHead(500, { 'content-type': 'text/plain', 'x-edgecompat-load-error': failure.name }).end(`edgecompat: route ${match![1]} failed to load: ${failure.name}: ${failure.message}\n`);
+    if (!match || base === undefined || (match[2] !== '' && !/^[/?]/.test(match[2]))) return void res.writeHead(404, { 'content-type': 'text/plain' }).end('edgecompat: no such route\n');
+    const rest = match[2].startsWith('/') ? match[2] : `/${match[2]}`;
+    void proxy(req, res, joinUrl(base, rest), agent);
+  });
+  const port = await listen(server, options.port ?? 0);
+  return {
+    url: `http://127.0.0.1:${port}`,
+    async close() {
+      closing = true;
+      await new Promise((resolve) => {
+        server.close(resolve);
+        server.closeAllConnections();
+      });
+      await runner.stop();
+      await agent.close();
+      cleanup();
+    },
+  };
+}
+
+/** Proxies one request to `url`, streaming the request body up and the response body down chunk by chunk. */
+async function proxy(req: IncomingMessage, res: ServerResponse, url: string, agent: Agent): Promise<void> {
+  const aborted = new AbortController();
+  res.on('close', () => {
+    if (!res.writableFinished) aborted.abort();
+  });
+  const headers: Record<string, string | string[]> = {};
+  for (const [name, value] of Object.entries(req.headers)) if (value !== undefined && !HOP.has(name)) headers[name] = value;
+  const hasBody = req.headers['content-length'] !== undefined || req.headers['transfer-encoding'] !== undefined;
+  try {
+    const response = await request(url, { method: req.method as 'GET', headers, body: hasBody ? req : undefined, dispatcher: agent, signal: aborted.signal, headersTimeout: 0, bodyTimeout: 0 });
+    const out: Record<string, string | string[]> = {};
+    for (const [name, value] of Object.entries(response.headers)) if (value !== undefined && !HOP.has(name)) out[name] = value;
+    res.writeHead(response.statusCode, out);
+    res.flushHeaders();
+    for await (const chunk of response.body) res.write(chunk);
+    res.end();
+  } catch (error) {
+    if (aborted.signal.aborted) return; // the client went away; the target's request was aborted with it
+    if (!res.headersSent) res.writeHead(502, { 'content-type': 'text/plain' }).end(`edgecompat serve: the target did not answer: ${(error as Error).message}\n`);
+    else res.destroy(error as Error); // the target broke the body off: so does the proxy
+  }
+}
+
+function listen(server: Server, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve((server.address() as AddressInfo).port));
+  });
+}
+
+/** Serves until SIGINT or SIGTERM, then stops the target; resolves with exit code 0. */
+export async function serveCommand(options: ServeOptions): Promise<number> {
+  const handle = await startServe(options);
+  process.stdout.write(`${handle.url}\n`);
+  process.stderr.write(`edgecompat: serving on ${handle.url}${ROUTE_PREFIX}/<key> (manifest: ${handle.url}${ROUTE_PREFIX}/${MANIFEST_KEY}); Ctrl-C stops\n`);
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await handle.close();
+  return EXIT_OK;
+}
+
+const list = (value: string, previous: string[] = []) => [...previous, ...value.split(',').map((v) => v.trim()).filter(Boolean)];
+const portNumber = (value: string) => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('must be a port number (0-65535)');
+  return n;
+};
+
+/** Adds `serve` to the program. */
+export function registerServeCommand(program: Command): Command {
+  return program
+    .command('serve')
+    .description('start one target with every case\'s route and serve them under /ec/<key> (for run --url)')
+    .requiredOption('--target <name>', 'the target to serve (see `edgecompat list`)')
+    .option('--port <n>', 'port on 127.0.0.1 (default: one the OS picks)', portNumber)
+    .option('--suite <path>', 'case folder, YAML file or glob (repeatable)', list)
+    .option('--filter <pattern>', 'case id glob, e.g. "streaming/**" (repeatable, comma-separated)', list)
+    .option('--area <area>', 'only these areas (repeatable, comma-separated)', list)
+    .option('--tag <tag>', 'only cases with one of these tags (repeatable, comma-separated)', list)
+    .action(async (opts: ServeOptions) => {
+      process.exitCode = await serveCommand(opts);
+    });
+}
