@@ -1,12 +1,13 @@
 /**
- * The Bun runner against a real `bun` (skipped when none is installed): routes answer over HTTP,
- * a top-level throw fails alone, chunks stream, Bun starts no server
- * of its own (port 3000), and no process outlives stop().
+ * What is Bun's own in the bun runner (the rest is in runner-matrix.test.ts): its version and flags,
+ * the IPC channel out of the routes' sight, no server of its own on port 3000, and what Bun does
+ * with a throwing handler and a string chunk.
  */
 import { mkdtemp, readdir, readFile, readlink, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pidsWith } from './support/processes.ts';
 import { createBunRunner } from '../runners/bun/runner.ts';
 import type { Loaded, Runner } from '../runners/types.ts';
 
@@ -23,17 +24,6 @@ export default () => Response.json({ process: typeof process, eval: eval('1+1'),
   crash: `export default () => { throw new Error('handler boom') }`,
   string: `export default () => new Response(new ReadableStream({ start(c) { c.enqueue('not bytes'); c.close() } }))`,
 };
-
-/** Pids whose command line mentions `marker` (Linux /proc). */
-async function pidsWith(marker: string): Promise<number[]> {
-  const pids: number[] = [];
-  for (const entry of await readdir('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    const cmdline = await readFile(`/proc/${entry}/cmdline`, 'utf8').catch(() => '');
-    if (cmdline.includes(marker)) pids.push(Number(entry));
-  }
-  return pids;
-}
 
 /** The TCP ports process `pid` listens on (Linux: its socket inodes matched in /proc/net/tcp{,6}). */
 async function listeningPorts(pid: number): Promise<number[]> {
@@ -53,19 +43,6 @@ async function listeningPorts(pid: number): Promise<number[]> {
     }
   }
   return ports.sort();
-}
-
-/** Reads a body, returning each chunk's text and arrival time in ms since the request. */
-async function chunksOf(url: string): Promise<{ text: string; at: number }[]> {
-  const t0 = performance.now();
-  const response = await fetch(url);
-  const reader = response.body!.getReader();
-  const chunks: { text: string; at: number }[] = [];
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) return chunks;
-    chunks.push({ text: Buffer.from(value).toString(), at: performance.now() - t0 });
-  }
 }
 
 const log = (message: string) => console.log(`[bun-runner.test] ${message}`);
@@ -98,25 +75,6 @@ describe.skipIf(missing !== undefined)('bun runner', () => {
     expect(info.settings).toEqual({ development: false });
   });
 
-  it('serves each route on its own 127.0.0.1 port and answers over HTTP', async () => {
-    expect(loaded.urls.get('plain')).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    expect(await (await fetch(`${loaded.urls.get('plain')}/x?y`)).text()).toBe('plain /x');
-    expect(await (await fetch(loaded.urls.get('object')!)).text()).toBe('object obj');
-  });
-
-  it('reports a top-level throw as a load failure of that route alone', () => {
-    expect(loaded.failures.get('throws')).toEqual({ name: 'RangeError', message: 'top-level boom', phase: 'load' });
-    expect(loaded.urls.has('throws')).toBe(false);
-    expect([...loaded.urls.keys()].sort()).toEqual(['crash', 'object', 'plain', 'probe', 'stream', 'string']);
-  });
-
-  it('streams chunks as they are enqueued', async () => {
-    const chunks = await chunksOf(loaded.urls.get('stream')!);
-    expect(chunks.map((c) => c.text).join('')).toBe('ab');
-    expect(chunks.length).toBeGreaterThanOrEqual(2);
-    expect(chunks.at(-1)!.at - chunks[0].at).toBeGreaterThanOrEqual(150);
-  });
-
   it('shows what Bun itself offers a route', async () => {
     const probe = await (await fetch(loaded.urls.get('probe')!)).json();
     expect(probe.process).toBe('object');
@@ -146,39 +104,4 @@ describe.skipIf(missing !== undefined)('bun runner', () => {
     log(`string chunk: ${outcome}`);
   });
 
-  it('leaves no process behind after stop(), and stop() is safe twice', async () => {
-    expect((await pidsWith(workDir)).length).toBe(1);
-    await runner.stop();
-    await runner.stop();
-    expect(await pidsWith(workDir)).toEqual([]);
-  });
-
-  it('stays up with no route loaded, until stopped', async () => {
-    const none = await runner.start([{ caseId: 'test/throws', key: 'throws', source: ROUTES.throws }]);
-    expect(none.urls.size).toBe(0);
-    const outcome = await Promise.race([runner.exited().then(() => 'exited'), new Promise((r) => setTimeout(() => r('up'), 1500))]);
-    expect(outcome).toBe('up');
-    await runner.stop();
-  });
-
-  it('resolves exited() when the process dies unasked, and starts 50 routes', async () => {
-    const one = await runner.start([{ caseId: 'test/one', key: 'one', source: ROUTES.plain }]);
-    expect(await (await fetch(one.urls.get('one')!)).text()).toBe('plain /');
-    const [pid] = await pidsWith(workDir);
-    process.kill(pid, 'SIGKILL');
-    const exit = await runner.exited();
-    expect(exit.signal).toBe('SIGKILL');
-
-    for (const count of [1, 50]) {
-      const routes = Array.from({ length: count }, (_, i) => ({ caseId: `test/r${i}`, key: `r${i}`, source: ROUTES.plain }));
-      const t0 = performance.now();
-      const many = await runner.start(routes);
-      log(`start() to Loaded, ${count} routes: ${(performance.now() - t0).toFixed(0)} ms`);
-      expect(many.urls.size).toBe(count);
-      const answers = await Promise.all([...many.urls.values()].map(async (url) => (await fetch(url)).text()));
-      expect(new Set(answers)).toEqual(new Set(['plain /']));
-    }
-    await runner.stop();
-    expect(await pidsWith(workDir)).toEqual([]);
-  });
 });

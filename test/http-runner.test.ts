@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pidsWith } from './support/processes.ts';
 import { buildProgram } from '../core/cli/main.ts';
 import { loadCases } from '../core/loader.ts';
 import { filterCases } from '../core/planner.ts';
@@ -78,17 +79,6 @@ async function runCli(args: string[], out: string): Promise<Report> {
 async function runUrlInProcess(target: string, out: string): Promise<Report> {
   const all = await loadCases([join(ROOT, 'suites')]);
   return runMatrix({ cases: filterCases(all, { ids: FILTER }), allCases: all, targets: urlTargets([target]), runners: { ...RUNNERS, http: httpRunner }, recorder: new Recorder(out), concurrency: 4, jobs: 1, signal: new AbortController().signal, log });
-}
-
-/** Pids whose command line mentions `marker` (Linux /proc). */
-async function pidsWith(marker: string): Promise<number[]> {
-  const pids: number[] = [];
-  for (const entry of await readdir('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    const cmdline = await readFile(`/proc/${entry}/cmdline`, 'utf8').catch(() => '');
-    if (cmdline.includes(marker)) pids.push(Number(entry));
-  }
-  return pids;
 }
 
 function listen(handler: Parameters<typeof createServer>[1]): Promise<string> {

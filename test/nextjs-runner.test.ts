@@ -8,6 +8,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chunksOf } from './support/chunks.ts';
 import { nextjsRunner, type NextjsRunner } from '../runners/nextjs/runner.ts';
 import type { Loaded, RouteModule } from '../runners/types.ts';
 
@@ -37,19 +38,6 @@ function groupMembers(pgid: number): number[] {
       }
     })
     .map(Number);
-}
-
-/** Reads a body, returning each chunk's text and arrival time in ms since the request. */
-async function chunksOf(url: string): Promise<{ text: string; at: number }[]> {
-  const t0 = performance.now();
-  const response = await fetch(url);
-  const reader = response.body!.getReader();
-  const chunks: { text: string; at: number }[] = [];
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) return chunks;
-    chunks.push({ text: Buffer.from(value).toString(), at: performance.now() - t0 });
-  }
 }
 
 const log = (message: string) => console.log(`[nextjs-runner.test] ${message}`);

@@ -1,9 +1,10 @@
 /**
  * The same runner tests on every built-in runner, like h3's describeMatrix: routes answer over real
  * HTTP, `{ fetch }` objects keep `this`, bodies stream chunk by chunk (and a buffered body is told
- * apart by the judge), a route that fails to load fails alone, and stop() leaves nothing running.
+ * apart by the judge), a route that fails to load fails alone, the target stays up with no route,
+ * a death nobody asked for is reported, and stop() leaves nothing running.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,6 +13,7 @@ import { judge } from '../core/judge.ts';
 import type { Case, StepObservation } from '../core/types.ts';
 import { RUNNERS, TARGETS } from '../runners/registry.ts';
 import type { Loaded, Runner } from '../runners/types.ts';
+import { pidsWith } from './support/processes.ts';
 
 const STREAMED = `export default () => new Response(new ReadableStream({
   async start(c) {
@@ -49,20 +51,6 @@ const STREAMING_CASE: Case = {
 
 /** Every built-in column that hosts routes itself (http needs a deployed app; nextjs has its own test). */
 const MATRIX = TARGETS.filter((t) => !['nextjs', 'nextjs-app', 'http'].includes(t.runner) && t.name === t.runner);
-
-/** Processes whose command line mentions `marker`. */
-function processesWith(marker: string): string[] {
-  return readdirSync('/proc')
-    .filter((entry) => /^\d+$/.test(entry) && Number(entry) !== process.pid)
-    .map((entry) => {
-      try {
-        return readFileSync(`/proc/${entry}/cmdline`, 'utf8').replace(/\0/g, ' ');
-      } catch {
-        return '';
-      }
-    })
-    .filter((cmdline) => cmdline.includes(marker));
-}
 
 for (const target of MATRIX) {
   const workDir = mkdtempSync(join(tmpdir(), `edgecompat-matrix-${target.name}-`));
@@ -112,13 +100,35 @@ for (const target of MATRIX) {
       expect([...loaded.urls.keys()].sort()).toEqual(['buffered', 'object', 'plain', 'streamed']);
     });
 
-    it('leaves nothing running or listening after stop()', async () => {
+    it('leaves nothing running or listening after stop(), and stop() is safe twice', async () => {
       const url = loaded.urls.get('plain')!;
+      expect((await pidsWith(workDir)).length).toBeGreaterThanOrEqual(1);
       await runner.stop();
       await runner.stop();
-      expect(processesWith(workDir)).toEqual([]);
+      expect(await pidsWith(workDir)).toEqual([]);
       const after = await send(url, { method: 'GET', path: '/' }, { agent, signal: AbortSignal.timeout(5000) });
       expect(after.error?.name).toBe('ECONNREFUSED');
+    });
+
+    it('stays up with no route loaded, until stopped', async () => {
+      const none = await runner.start(ROUTES.filter((r) => r.key === 'broken'));
+      expect(none.urls.size).toBe(0);
+      const outcome = await Promise.race([runner.exited().then(() => 'exited'), new Promise((r) => setTimeout(() => r('up'), 1500))]);
+      expect(outcome).toBe('up');
+      await runner.stop();
+    });
+
+    it('resolves exited() when the target dies unasked, and starts again with 50 routes', async () => {
+      await runner.start(ROUTES.filter((r) => r.key === 'plain'));
+      for (const pid of await pidsWith(workDir)) process.kill(pid, 'SIGKILL');
+      expect(await runner.exited()).toMatchObject({ signal: 'SIGKILL' });
+      const many = Array.from({ length: 50 }, (_, i) => ({ caseId: `matrix/r${i}`, key: `r${i}`, source: ROUTES[0].source }));
+      loaded = await runner.start(many);
+      expect(loaded.urls.size).toBe(50);
+      const answers = await Promise.all(many.map((r) => get(r.key)));
+      expect(new Set(answers.map((a) => a.bodyText))).toEqual(new Set(['plain GET']));
+      await runner.stop();
+      expect(await pidsWith(workDir)).toEqual([]);
     });
   });
 }
