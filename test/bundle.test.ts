@@ -15,7 +15,6 @@ import { bundleCommand } from '../core/cli/bundle-command.ts';
 import { loadCases } from '../core/loader.ts';
 import { filterCases } from '../core/planner.ts';
 import { Recorder } from '../core/recorder.ts';
-import { routeModule } from '../core/route-modules.ts';
 import { runMatrix } from '../core/run-matrix.ts';
 import type { Report } from '../core/report-types.ts';
 import { findBinary } from '../runners/binaries.ts';

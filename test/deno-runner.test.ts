@@ -3,11 +3,10 @@
  * permission flags, permissions as narrow as claimed, the IPC channel out of the routes' sight, and
  * what Deno does with a throwing handler and a string chunk.
  */
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pidsWith } from './support/processes.ts';
 import { createDenoRunner } from '../runners/deno/runner.ts';
 import type { Loaded, Runner } from '../runners/types.ts';
 

@@ -4,15 +4,15 @@
  * See runners/http/README.md for the routing convention and each platform's deploy steps.
  */
 import { Command, Option } from 'commander';
-import { join, relative } from 'node:path';
+import { relative } from 'node:path';
 import { InputError } from '../input-error.ts';
 import { loadCases } from '../loader.ts';
 import { filterCases } from '../planner.ts';
 import { routeModule } from '../route-modules.ts';
-import { PACKAGE_ROOT } from '../../runners/binaries.ts';
 import { bundleApp } from '../../runners/http/bundle/bundle-app.ts';
 import { PLATFORMS, type Platform } from '../../runners/http/bundle/platforms.ts';
 import { EXIT_OK } from './exit-codes.ts';
+import { DEFAULT_SUITE, list, withCaseOptions } from './options.ts';
 
 /** The options of `edgecompat bundle`, as commander parses them. */
 export interface BundleCommandOptions {
@@ -26,7 +26,6 @@ export interface BundleCommandOptions {
   compatibilityFlag?: string[];
 }
 
-const list = (value: string, previous: string[] = []) => [...previous, ...value.split(',').map((v) => v.trim()).filter(Boolean)];
 
 /** Writes the app; resolves with the exit code. Invalid cases or options throw InputError (exit 2). */
 export async function bundleCommand(options: BundleCommandOptions): Promise<number> {
@@ -36,7 +35,7 @@ export async function bundleCommand(options: BundleCommandOptions): Promise<numb
     throw new InputError([{ file: '--compatibility-date', message: `"${options.compatibilityDate}" is not YYYY-MM-DD` }]);
   }
   // 2. Load and filter the cases, as run does.
-  const cases = filterCases(await loadCases(options.suite ?? [join(PACKAGE_ROOT, 'suites')]), { ids: options.filter, areas: options.area, tags: options.tag });
+  const cases = filterCases(await loadCases(options.suite ?? [DEFAULT_SUITE]), { ids: options.filter, areas: options.area, tags: options.tag });
   if (cases.length === 0) throw new InputError([{ file: '--filter', message: 'no case matches; nothing to bundle' }]);
   // 3. Write the app.
   const routes = await Promise.all(cases.map(routeModule));
@@ -54,18 +53,14 @@ function filterHint(options: BundleCommandOptions): string {
 
 /** Adds `bundle` to the program. */
 export function registerBundleCommand(program: Command): Command {
-  return program
+  const command = program
     .command('bundle')
     .description('write a deployable app of the cases\' routes for a platform (run it with `run --url`)')
     .addOption(new Option('--platform <platform>', 'the platform to write the app for').choices([...PLATFORMS]).makeOptionMandatory())
     .requiredOption('--out <dir>', 'folder to write the app into')
-    .option('--suite <path>', 'case folder, YAML file or glob (repeatable)', list)
-    .option('--filter <pattern>', 'case id glob, e.g. "streaming/**" (repeatable, comma-separated)', list)
-    .option('--area <area>', 'only these areas (repeatable, comma-separated)', list)
-    .option('--tag <tag>', 'only cases with one of these tags (repeatable, comma-separated)', list)
     .option('--compatibility-date <date>', 'cloudflare: the compatibility date (default: the installed workerd\'s)')
-    .option('--compatibility-flag <flag>', 'cloudflare: a compatibility flag, e.g. nodejs_compat (repeatable)', list)
-    .action(async (opts: BundleCommandOptions) => {
-      process.exitCode = await bundleCommand(opts);
-    });
+    .option('--compatibility-flag <flag>', 'cloudflare: a compatibility flag, e.g. nodejs_compat (repeatable)', list);
+  return withCaseOptions(command).action(async (opts: BundleCommandOptions) => {
+    process.exitCode = await bundleCommand(opts);
+  });
 }

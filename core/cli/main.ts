@@ -2,11 +2,9 @@
  * The edgecompat command line: parses arguments with commander and dispatches to one command module
  * each. Invalid input exits 2 with every problem named by file and field.
  */
-import { Command, InvalidArgumentError, Option } from 'commander';
-import { join } from 'node:path';
+import { Command, Option } from 'commander';
 import { formatProblem, InputError } from '../input-error.ts';
 import { EDGECOMPAT_VERSION } from '../version.ts';
-import { PACKAGE_ROOT } from '../../runners/binaries.ts';
 import { EXIT_INTERNAL, EXIT_USAGE } from './exit-codes.ts';
 import { registerBundleCommand } from './bundle-command.ts';
 import { registerDiffCommand } from './diff-command.ts';
@@ -16,23 +14,8 @@ import { registerReportCommand } from './report-command.ts';
 import { runCommand } from './run-command.ts';
 import { registerServeCommand } from './serve-command.ts';
 import { DEFAULT_REPORTERS, REPORTERS } from './write-renderings.ts';
+import { DEFAULT_SUITE, list, positive, withCaseOptions } from './options.ts';
 
-const DEFAULT_SUITE = join(PACKAGE_ROOT, 'suites');
-
-const list = (value: string, previous: string[] = []) => [...previous, ...value.split(',').map((v) => v.trim()).filter(Boolean)];
-const positive = (value: string) => {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a whole number of at least 1');
-  return n;
-};
-
-function withCaseOptions(command: Command): Command {
-  return command
-    .option('--suite <path>', 'case folder, YAML file or glob (repeatable)', list)
-    .option('--filter <pattern>', 'case id glob, e.g. "streaming/**" or "*/eval/*"; a plain id prefix also works (repeatable, comma-separated)', list)
-    .option('--area <area>', 'only these areas (repeatable, comma-separated)', list)
-    .option('--tag <tag>', 'only cases with one of these tags (repeatable, comma-separated)', list);
-}
 
 /** Builds the program; exported for tests of --help. */
 export function buildProgram(): Command {

@@ -12,6 +12,7 @@ import { readReport, reportPath } from '../read-report.ts';
 import { assertValidReport, REPORT_FILE } from '../recorder.ts';
 import { EXIT_OK } from './exit-codes.ts';
 import { DEFAULT_REPORTERS, REPORTERS, writeRenderings, type ReporterName } from './write-renderings.ts';
+import { list } from './options.ts';
 
 /** The options of `edgecompat report`. */
 export interface ReportCommandOptions {
@@ -58,7 +59,6 @@ export function reportCommand(files: string[], options: ReportCommandOptions = {
   return EXIT_OK;
 }
 
-const list = (value: string, previous: string[] = []) => [...previous, ...value.split(',').map((v) => v.trim()).filter(Boolean)];
 
 /** Adds `edgecompat report` to the program. */
 export function registerReportCommand(program: Command): Command {

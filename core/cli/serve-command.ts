@@ -18,11 +18,11 @@ import { loadCases } from '../loader.ts';
 import { filterCases, selectTargets } from '../planner.ts';
 import { routeModule } from '../route-modules.ts';
 import { EDGECOMPAT_VERSION } from '../version.ts';
-import { PACKAGE_ROOT } from '../../runners/binaries.ts';
 import { MANIFEST_KEY, ROUTE_PREFIX, routeHash, type Manifest } from '../../runners/http/bundle/convention.ts';
 import { RUNNERS, TARGETS } from '../../runners/registry.ts';
 import type { Loaded, RunnerFactory, TargetConfig } from '../../runners/types.ts';
 import { EXIT_OK } from './exit-codes.ts';
+import { DEFAULT_SUITE, withCaseOptions } from './options.ts';
 
 /** The options of `edgecompat serve`. */
 export interface ServeOptions {
@@ -50,7 +50,7 @@ const PATTERN = new RegExp(`^${ROUTE_PREFIX}/([A-Za-z0-9_-]+)(.*)$`);
 export async function startServe(options: ServeOptions, deps: { targets?: TargetConfig[]; runners?: Record<string, RunnerFactory>; log?: (m: string) => void } = {}): Promise<ServeHandle> {
   const log = deps.log ?? ((m: string) => process.stderr.write(`${m}\n`));
   // 1. Load the cases and choose the target, as run does.
-  const cases = filterCases(await loadCases(options.suite ?? [join(PACKAGE_ROOT, 'suites')]), { ids: options.filter, areas: options.area, tags: options.tag });
+  const cases = filterCases(await loadCases(options.suite ?? [DEFAULT_SUITE]), { ids: options.filter, areas: options.area, tags: options.tag });
   const [target] = selectTargets([options.target], deps.targets ?? TARGETS);
   const routes = await Promise.all(cases.map(routeModule));
   // 2. Start the target once with every route.
@@ -163,7 +163,6 @@ export async function serveCommand(options: ServeOptions): Promise<number> {
   return EXIT_OK;
 }
 
-const list = (value: string, previous: string[] = []) => [...previous, ...value.split(',').map((v) => v.trim()).filter(Boolean)];
 const portNumber = (value: string) => {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('must be a port number (0-65535)');
@@ -172,16 +171,12 @@ const portNumber = (value: string) => {
 
 /** Adds `serve` to the program. */
 export function registerServeCommand(program: Command): Command {
-  return program
+  const command = program
     .command('serve')
     .description('start one target with every case\'s route and serve them under /ec/<key> (for run --url)')
     .requiredOption('--target <name>', 'the target to serve (see `edgecompat list`)')
-    .option('--port <n>', 'port on 127.0.0.1 (default: one the OS picks)', portNumber)
-    .option('--suite <path>', 'case folder, YAML file or glob (repeatable)', list)
-    .option('--filter <pattern>', 'case id glob, e.g. "streaming/**" (repeatable, comma-separated)', list)
-    .option('--area <area>', 'only these areas (repeatable, comma-separated)', list)
-    .option('--tag <tag>', 'only cases with one of these tags (repeatable, comma-separated)', list)
-    .action(async (opts: ServeOptions) => {
-      process.exitCode = await serveCommand(opts);
-    });
+    .option('--port <n>', 'port on 127.0.0.1 (default: one the OS picks)', portNumber);
+  return withCaseOptions(command).action(async (opts: ServeOptions) => {
+    process.exitCode = await serveCommand(opts);
+  });
 }
