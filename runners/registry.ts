@@ -8,6 +8,7 @@ import { edgeRuntimeRunner } from './edge-runtime/runner.ts';
 import { httpRunner } from './http/runner.ts';
 import { nextjsRunner } from './nextjs/runner.ts';
 import { nodeRunner } from './node/runner.ts';
+import { workerdRunner } from './workerd/runner.ts';
 import type { RunnerFactory, TargetConfig } from './types.ts';
 
 /** Every built-in runner, by the name columns refer to. */
@@ -18,12 +19,18 @@ export const RUNNERS: Record<string, RunnerFactory> = {
   bun: createBunRunner,
   nextjs: nextjsRunner,
   http: httpRunner,
+  workerd: workerdRunner,
 };
 
 /** The built-in columns; those marked default make up the matrix of `npm start`. */
 export const TARGETS: TargetConfig[] = [
   { name: 'node', runner: 'node', settings: {}, default: true },
   { name: 'edge-runtime', runner: 'edge-runtime', settings: {}, default: true },
+  // workerd at the binary's own newest compatibility date (nodejs_compat is on by default since
+  // 2026-08-04), at a 2024 date, and at that 2024 date with nodejs_compat.
+  { name: 'workerd', runner: 'workerd', settings: {}, default: true },
+  { name: 'workerd-2024-09-23', runner: 'workerd', settings: { compatibilityDate: '2024-09-23' }, default: true },
+  { name: 'workerd-2024-09-23-nodejs-compat', runner: 'workerd', settings: { compatibilityDate: '2024-09-23', compatibilityFlags: ['nodejs_compat'] }, default: true },
   { name: 'deno', runner: 'deno', settings: {}, default: true },
   { name: 'bun', runner: 'bun', settings: {}, default: true },
   { name: 'nextjs', runner: 'nextjs', settings: { router: 'pages' }, default: true },

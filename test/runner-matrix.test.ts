@@ -120,7 +120,9 @@ for (const target of MATRIX) {
 
     it('resolves exited() when the target dies unasked, and starts again with 50 routes', async () => {
       await runner.start(ROUTES.filter((r) => r.key === 'plain'));
-      for (const pid of await pidsWith(workDir)) process.kill(pid, 'SIGKILL');
+      const pids = await pidsWith(workDir);
+      expect(pids.length).toBeGreaterThanOrEqual(1);
+      for (const pid of pids) process.kill(pid, 'SIGKILL');
       expect(await runner.exited()).toMatchObject({ signal: 'SIGKILL' });
       const many = Array.from({ length: 50 }, (_, i) => ({ caseId: `matrix/r${i}`, key: `r${i}`, source: ROUTES[0].source }));
       loaded = await runner.start(many);
