@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { validateReport } from '../core/schemas.ts';
 import type { Report } from '../core/report-types.ts';
+import { pidsWith } from './support/processes.ts';
 
 const BIN = new URL('../core/cli/bin.mjs', import.meta.url).pathname;
 const FIXTURES = new URL('./fixtures/', import.meta.url).pathname;
@@ -27,9 +28,9 @@ interface Ran {
   stderr: string;
 }
 
-function cli(args: string[], options: { onStart?: (child: ReturnType<typeof spawn>) => void } = {}): Promise<Ran> {
+function cli(args: string[], options: { onStart?: (child: ReturnType<typeof spawn>) => void; env?: NodeJS.ProcessEnv } = {}): Promise<Ran> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, NO_COLOR: '1' } });
+    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, NO_COLOR: '1', ...options.env } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -43,19 +44,6 @@ const readReport = (dir: string): Report => JSON.parse(readFileSync(join(dir, 'r
 const statuses = (report: Report, target: string) =>
   Object.fromEntries(report.results.filter((r) => r.target === target).map((r) => [r.caseId.split('/').pop(), r.status]));
 
-/** Processes whose command line mentions edgecompat's per-run work folders. */
-function runtimeProcesses(): string[] {
-  return readdirSync('/proc')
-    .filter((e) => /^\d+$/.test(e))
-    .map((e) => {
-      try {
-        return readFileSync(`/proc/${e}/cmdline`, 'utf8').replace(/\0/g, ' ');
-      } catch {
-        return '';
-      }
-    })
-    .filter((c) => c.includes(`${tmpdir()}/edgecompat-`) && !c.includes('vitest'));
-}
 
 describe('edgecompat run', () => {
   it('runs the cases on node and edge-runtime and writes a report that validates', async () => {
@@ -123,7 +111,10 @@ describe('edgecompat run', () => {
   it('keeps finished results and leaves no runtime alive when interrupted with Ctrl-C', async () => {
     const out = outDir();
     const journal = join(out, 'results.jsonl');
+    // The run's own temporary folder, so its target processes can be told from other tests'.
+    const temp = outDir();
     const ran = await cli(['run', '--suite', join(FIXTURES, 'suites/slow'), '--targets', 'node,edge-runtime', '--concurrency', '1', '--out', out], {
+      env: { TMPDIR: temp },
       onStart: (child) => {
         const poll = setInterval(() => {
           if (existsSync(journal) && readFileSync(journal, 'utf8').split('\n').filter(Boolean).length >= 2) {
@@ -141,7 +132,7 @@ describe('edgecompat run', () => {
     const report = readReport(out);
     expect(report.interrupted).toBe(true);
     expect(report.results.length).toBe(results.length);
-    expect(runtimeProcesses()).toEqual([]);
+    expect(await pidsWith(temp)).toEqual([]);
   });
 });
 
