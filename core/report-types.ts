@@ -2,7 +2,7 @@
  * The canonical report: the one document every renderer reads. Its shape is fixed by
  * schemas/report.schema.json; these types mirror it.
  */
-import type { Observation, Status, Step } from './types.ts';
+import type { Case, Observation, Status } from './types.ts';
 
 /** Run info for one column of the matrix. Every field is a field, never parsed out of a string. */
 export interface TargetRun {
@@ -24,21 +24,11 @@ export interface TargetRun {
   skipped?: string;
 }
 
-/** A case as the report keeps it: enough to render and to re-run it. */
-export interface CaseEntry {
-  id: string;
-  title: string;
-  area: string;
-  feature: string;
-  tags: string[];
-  source: string;
-  file: string;
-  /** The route's source as written (for a probe: the generated module). */
-  route: string;
-  probe?: { expr: string; value?: unknown; typeof?: string; throws?: Record<string, string> };
-  refused?: Record<string, string>;
-  steps: Step[];
-}
+/**
+ * A case as the report keeps it: enough to render and to re-run it. `route` is the route's source as
+ * written (for a probe: the generated module).
+ */
+export type CaseEntry = Pick<Case, 'id' | 'title' | 'area' | 'feature' | 'tags' | 'source' | 'file' | 'route' | 'probe' | 'refused' | 'steps'>;
 
 /** One case on one target. */
 export interface Result {

@@ -121,8 +121,8 @@ function caseEntry(c: Case): CaseEntry {
     source: c.source,
     file: c.file,
     route: c.route,
-    ...(c.probe ? { probe: c.probe as CaseEntry['probe'] } : {}),
-    ...(c.refused ? { refused: c.refused as CaseEntry['refused'] } : {}),
+    ...(c.probe ? { probe: c.probe } : {}),
+    ...(c.refused ? { refused: c.refused } : {}),
     steps: c.steps,
   };
 }
