@@ -136,6 +136,24 @@ describe('edgecompat run', () => {
   });
 });
 
+describe('edgecompat run --shard and merge', () => {
+  it('merges two shards into the same results as one unsharded run, case for case', async () => {
+    const suite = join(FIXTURES, 'suites/basics');
+    const [whole, one, two] = [outDir(), outDir(), outDir()];
+    const common = ['run', '--suite', suite, '--targets', 'node', '--reporter', 'json'];
+    await Promise.all([cli([...common, '--out', whole]), cli([...common, '--shard', '1/2', '--out', one]), cli([...common, '--shard', '2/2', '--out', two])]);
+    const [a, b] = [readReport(one), readReport(two)];
+    expect(a.results.length).toBeGreaterThan(0);
+    expect(b.results.length).toBeGreaterThan(0);
+    expect(a.results.some((r) => b.results.some((o) => o.caseId === r.caseId))).toBe(false);
+    const merged = join(outDir(), 'merged.json');
+    expect((await cli(['merge', join(one, 'report.json'), join(two, 'report.json'), '--out', merged])).code).toBe(0);
+    const report: Report = JSON.parse(readFileSync(merged, 'utf8'));
+    expect(statuses(report, 'node')).toEqual(statuses(readReport(whole), 'node'));
+    expect(report.caseSetHash).toBe(readReport(whole).caseSetHash);
+  });
+});
+
 describe('edgecompat list and --help', () => {
   it('lists cases and targets', async () => {
     const ran = await cli(['list', '--suite', join(FIXTURES, 'suites/basics')]);
@@ -147,8 +165,8 @@ describe('edgecompat list and --help', () => {
   it('documents every command and run option that exists', async () => {
     const help = await cli(['--help']);
     expect(help.code).toBe(0);
-    for (const command of ['run', 'list']) expect(help.stdout).toContain(command);
+    for (const command of ['run', 'list', 'serve', 'bundle', 'report', 'merge', 'diff']) expect(help.stdout).toContain(command);
     const runHelp = (await cli(['run', '--help'])).stdout;
-    for (const option of ['--targets', '--suite', '--filter', '--out', '--shard', '--reporter', '--exit-zero']) expect(runHelp).toContain(option);
+    for (const option of ['--targets', '--suite', '--filter', '--area', '--tag', '--out', '--shard', '--runner', '--url', '--concurrency', '--jobs', '--reporter', '--exit-zero']) expect(runHelp).toContain(option);
   });
 });
