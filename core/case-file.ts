@@ -2,9 +2,8 @@
  * One case file: YAML parsed with positions, validated against schemas/case.schema.json, and every
  * problem located by line and JSON path.
  */
-import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
-import type { Problem } from './input-error.ts';
-import { describeError, specificErrors, validateCaseFile } from './schemas.ts';
+import { validateCaseFile } from './schemas.ts';
+import { parseYamlFile, type ParsedYaml } from './yaml-file.ts';
 
 /** A case file as written: the schema's shape, before defaults are applied. */
 export interface RawCaseFile {
@@ -31,55 +30,12 @@ export interface RawCase {
   requests?: Array<Record<string, unknown>>;
 }
 
-/** A parsed file: its data if valid, and a way to find the line of any JSON path in it. */
-export interface ParsedCaseFile {
-  data?: RawCaseFile;
-  problems: Problem[];
-  lineOf(path: Array<string | number>): number | undefined;
-}
-
-/** Splits a JSON pointer like /cases/3/expect into its segments (numbers for array indexes). */
-export function pointerSegments(pointer: string): Array<string | number> {
-  if (!pointer) return [];
-  return pointer
-    .slice(1)
-    .split('/')
-    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
-    .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
-}
-
-function lineFinder(doc: Document, counter: LineCounter) {
-  return (path: Array<string | number>): number | undefined => {
-    for (let depth = path.length; depth >= 0; depth--) {
-      const node = path.length === 0 ? doc.contents : doc.getIn(path.slice(0, depth), true);
-      if (isNode(node) && node.range) return counter.linePos(node.range[0]).line;
-    }
-    return undefined;
-  };
-}
+/** A parsed case file: its data if valid, and a way to find the line of any JSON path in it. */
+export type ParsedCaseFile = ParsedYaml<RawCaseFile>;
 
 /** Parses and validates the text of one case file. */
 export function parseCaseFile(file: string, text: string): ParsedCaseFile {
-  const counter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: counter, prettyErrors: true, uniqueKeys: true });
-  const lineOf = lineFinder(doc, counter);
-  if (doc.errors.length > 0) {
-    return {
-      lineOf,
-      problems: doc.errors.map((e) => ({ file, line: e.linePos?.[0]?.line, message: `invalid YAML: ${e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}` })),
-    };
-  }
-  const data: unknown = doc.toJS({ maxAliasCount: 100 });
-  if (!validateCaseFile(data)) {
-    const shape = shapeProblems(data);
-    const problems = specificErrors(validateCaseFile.errors)
-      .filter((error) => !shape.has(error.instancePath))
-      .map((error) => ({ path: error.instancePath || '/', message: describeError(error) }));
-    for (const [path, message] of shape) problems.push({ path, message });
-    const located = problems.map((p) => ({ file, line: lineOf(pointerSegments(p.path)), ...p }));
-    return { lineOf, problems: dedupe(located) };
-  }
-  return { data: data as RawCaseFile, problems: [], lineOf };
+  return parseYamlFile<RawCaseFile>(file, text, validateCaseFile, shapeProblems);
 }
 
 /**
@@ -102,14 +58,4 @@ function shapeProblems(data: unknown): Map<string, string> {
     if (message) out.set(`/cases/${i}`, message);
   });
   return out;
-}
-
-function dedupe(problems: Problem[]): Problem[] {
-  const seen = new Set<string>();
-  return problems.filter((p) => {
-    const key = `${p.path}|${p.message}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
 }

@@ -17,6 +17,8 @@ function load(name: string): ValidateFunction {
 export const validateCaseFile = load('case.schema.json');
 /** Validates a canonical report. */
 export const validateReport = load('report.schema.json');
+/** Validates a parsed expectations file. */
+export const validateExpectations = load('expectations.schema.json');
 
 /** ajv's errors, most specific first: an error under a oneOf/anyOf branch beats the branch summary. */
 export function specificErrors(errors: ErrorObject[] | null | undefined): ErrorObject[] {

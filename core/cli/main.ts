@@ -8,6 +8,7 @@ import { EDGECOMPAT_VERSION } from '../version.ts';
 import { EXIT_INTERNAL, EXIT_USAGE } from './exit-codes.ts';
 import { registerBundleCommand } from './bundle-command.ts';
 import { registerDiffCommand } from './diff-command.ts';
+import { registerExpectationsCommand } from './expectations-command.ts';
 import { listCommand } from './list-command.ts';
 import { registerMergeCommand } from './merge-command.ts';
 import { registerReportCommand } from './report-command.ts';
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
 
   withCaseOptions(program.command('run').description('run the cases on the targets and write the reports'))
     .option('--targets <names>', 'comma-separated target names (default: the default matrix; see `edgecompat list`)', list)
+    .option('--expectations <file>', 'known results that are not PASS, per target (YAML; see `edgecompat expectations`): only other results fail the run')
     .option('--url <url>', 'run the cases against an app deployed with `edgecompat bundle` (or served by `edgecompat serve`) at this URL (repeatable)', list)
     .option('--runner <module>', 'a plug-in runner module (see runners/README.md); its columns join the run (repeatable)', list)
     .option('--shard <i/n>', 'run only the stable slice i of n of the cases')
@@ -51,6 +53,7 @@ export function buildProgram(): Command {
   registerReportCommand(program);
   registerMergeCommand(program);
   registerDiffCommand(program);
+  registerExpectationsCommand(program);
   return program;
 }
 

@@ -4,6 +4,7 @@
  * what finished (results.jsonl and a report.json marked interrupted) and stops every target.
  */
 import { resolve } from 'node:path';
+import { expectedStatus, readExpectations, unusedExpectations } from '../expectations.ts';
 import { loadCases } from '../loader.ts';
 import { filterCases, parseShard, selectTargets, shardCases } from '../planner.ts';
 import { Recorder } from '../recorder.ts';
@@ -19,6 +20,8 @@ import { writeRenderings, type ReporterName } from './write-renderings.ts';
 /** The options of `edgecompat run`, as commander parses them. */
 export interface RunCommandOptions {
   targets?: string[];
+  /** A file of known results that are not PASS (schemas/expectations.schema.json). */
+  expectations?: string;
   /** Base URLs of deployed apps; each is a column of the http runner. */
   url?: string[];
   /** Plug-in runner modules; their columns join the run. */
@@ -47,6 +50,10 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
   const named = options.targets ? selectTargets(options.targets, [...TARGETS, ...plugins.targets]) : options.url?.length ? [] : defaultTargets();
   const chosen = [...named, ...urlTargets(options.url ?? [])];
   const targets = [...chosen, ...plugins.targets.filter((t) => !chosen.some((c) => c.name === t.name))];
+  const expectations = options.expectations ? readExpectations(options.expectations) : undefined;
+  if (expectations) {
+    for (const stale of unusedExpectations(expectations, cases.map((c) => c.id))) process.stderr.write(`edgecompat: warning: ${options.expectations}: "${stale}" matches no case of this run\n`);
+  }
   const outDir = resolve(options.out);
   process.stderr.write(`edgecompat: ${cases.length} case(s) on ${targets.map((t) => t.name).join(', ')} -> ${outDir}\n`);
 
@@ -75,6 +82,7 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
       jobs: options.jobs,
       signal: controller.signal,
       shard: options.shard,
+      expected: expectedStatus(expectations),
       onResult: (r) => progress.result(r),
       onTargetStart: (t) => progress.targetStarted(t.name),
       log: (m) => process.stderr.write(`${m}\n`),

@@ -1,0 +1,94 @@
+/**
+ * Expectations files: the known results that are not PASS, per target, so a CI gate fails on a
+ * regression and not on what is already known. Validated by schemas/expectations.schema.json.
+ *
+ * ```yaml
+ * targets:
+ *   node:
+ *     forbidden-apis/**: FAIL                       # an id glob
+ *     errors/stream-chunk/string-chunk-fails-body: FAIL
+ * ```
+ * An exact id wins over a glob; among globs, the longest pattern that matches wins.
+ */
+import { readFileSync } from 'node:fs';
+import picomatch from 'picomatch';
+import { Document } from 'yaml';
+import { InputError } from './input-error.ts';
+import type { Report } from './report-types.ts';
+import { validateExpectations } from './schemas.ts';
+import type { Status } from './types.ts';
+import { parseYamlFile } from './yaml-file.ts';
+
+/** An expectations file as written. */
+export interface ExpectationsFile {
+  targets: Record<string, Record<string, Status>>;
+}
+
+/** What a cell is expected to be: PASS unless the file says otherwise. */
+export type ExpectedStatus = (caseId: string, target: string) => Status;
+
+/** Reads, parses and validates an expectations file; problems throw InputError (exit 2). */
+export function readExpectations(file: string): ExpectationsFile {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new InputError([{ file, message: `cannot read the expectations file: ${(error as Error).message}` }]);
+  }
+  const parsed = parseYamlFile<ExpectationsFile>(file, text, validateExpectations);
+  if (!parsed.data) throw new InputError(parsed.problems);
+  return parsed.data;
+}
+
+/** The lookup for a run. */
+export function expectedStatus(expectations: ExpectationsFile | undefined): ExpectedStatus {
+  const perTarget = new Map(
+    Object.entries(expectations?.targets ?? {}).map(([target, entries]) => {
+      const globs = Object.entries(entries)
+        .filter(([pattern]) => /[*?[{]/.test(pattern))
+        .sort(([a], [b]) => b.length - a.length)
+        .map(([pattern, status]) => ({ match: picomatch(pattern), status }));
+      return [target, { exact: entries, globs }] as const;
+    }),
+  );
+  return (caseId, target) => {
+    const entries = perTarget.get(target);
+    if (!entries) return 'PASS';
+    return entries.exact[caseId] ?? entries.globs.find((g) => g.match(caseId))?.status ?? 'PASS';
+  };
+}
+
+/** Entries that match no case of the run: likely stale, worth a warning. */
+export function unusedExpectations(expectations: ExpectationsFile, caseIds: string[]): string[] {
+  const unused: string[] = [];
+  for (const [target, entries] of Object.entries(expectations.targets)) {
+    for (const pattern of Object.keys(entries)) {
+      const match = picomatch(pattern);
+      if (!caseIds.some((id) => id === pattern || match(id))) unused.push(`${target}: ${pattern}`);
+    }
+  }
+  return unused;
+}
+
+/**
+ * An expectations file that records a report's results that are not PASS (SKIP aside: a missing
+ * runtime is not a known result), each with the judge's message as a comment.
+ */
+export function expectationsFromReport(report: Report): string {
+  const targets: Record<string, Record<string, Status>> = {};
+  const comments = new Map<string, string>();
+  for (const result of report.results) {
+    if (result.status === 'PASS' || result.status === 'SKIP') continue;
+    (targets[result.target] ??= {})[result.caseId] = result.status;
+    comments.set(`${result.target}\u0000${result.caseId}`, result.message.replace(/\s+/g, ' ').slice(0, 160));
+  }
+  const doc = new Document({ targets });
+  doc.commentBefore = ` edgecompat expectations: the known results that are not PASS (from a run of ${report.startedAt}).\n A run whose results match these exits 0; schema: schemas/expectations.schema.json.`;
+  for (const [target, entries] of Object.entries(targets)) {
+    for (const caseId of Object.keys(entries)) {
+      const node = doc.getIn(['targets', target, caseId], true) as { comment?: string } | undefined;
+      if (node) node.comment = ` ${comments.get(`${target}\u0000${caseId}`)}`;
+    }
+  }
+  return doc.toString({ lineWidth: 0 });
+}

@@ -1,0 +1,102 @@
+/**
+ * Expectations files: which status a cell is expected to have, how a file is written from a run,
+ * and the CI gate they make: a run matching its expectations exits 0, a regression or an unexpected
+ * pass exits 1, a malformed file exits 2.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { expectationsFromReport, expectedStatus, readExpectations, unusedExpectations, type ExpectationsFile } from '../core/expectations.ts';
+import { InputError } from '../core/input-error.ts';
+import type { Report } from '../core/report-types.ts';
+import { buildSampleReport } from '../reports/sample-report.ts';
+
+const BIN = new URL('../core/cli/bin.mjs', import.meta.url).pathname;
+const SUITE = new URL('./fixtures/suites/basics', import.meta.url).pathname;
+const dir = mkdtempSync(join(tmpdir(), 'edgecompat-expectations-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('expectedStatus', () => {
+  const file: ExpectationsFile = {
+    targets: {
+      node: { 'forbidden-apis/**': 'FAIL', 'forbidden-apis/eval/**': 'CRASH', 'forbidden-apis/eval/direct': 'TIMEOUT' },
+    },
+  };
+  const expected = expectedStatus(file);
+
+  it('prefers an exact id, then the longest matching glob, else PASS', () => {
+    expect(expected('forbidden-apis/eval/direct', 'node')).toBe('TIMEOUT');
+    expect(expected('forbidden-apis/eval/indirect', 'node')).toBe('CRASH');
+    expect(expected('forbidden-apis/require/typeof', 'node')).toBe('FAIL');
+    expect(expected('streaming/x/y', 'node')).toBe('PASS');
+    expect(expected('forbidden-apis/eval/direct', 'deno')).toBe('PASS');
+    expect(expectedStatus(undefined)('a/b/c', 'node')).toBe('PASS');
+  });
+
+  it('names entries that match no case', () => {
+    expect(unusedExpectations(file, ['forbidden-apis/eval/direct'])).toEqual([]);
+    expect(unusedExpectations(file, ['streaming/x/y'])).toEqual(['node: forbidden-apis/**', 'node: forbidden-apis/eval/**', 'node: forbidden-apis/eval/direct']);
+  });
+});
+
+describe('expectation files', () => {
+  it('records every result that is not PASS or SKIP, and reads back to the same statuses', () => {
+    const report = buildSampleReport({ cases: 40, targets: 4 });
+    const path = join(dir, 'round-trip.yaml');
+    writeFileSync(path, expectationsFromReport(report));
+    const expected = expectedStatus(readExpectations(path));
+    for (const result of report.results) {
+      expect(expected(result.caseId, result.target)).toBe(result.status === 'SKIP' ? 'PASS' : result.status);
+    }
+  });
+
+  it('refuses a malformed file with the file, line and path', () => {
+    const path = join(dir, 'bad.yaml');
+    writeFileSync(path, 'targets:\n  node:\n    a/b/c: BROKEN\n');
+    try {
+      readExpectations(path);
+      throw new Error('expected an InputError');
+    } catch (error) {
+      expect(error).toBeInstanceOf(InputError);
+      expect((error as InputError).problems).toEqual([{ file: path, line: 3, path: '/targets/node/a~1b~1c', message: expect.stringContaining('must be equal to one of the allowed values') }]);
+    }
+  });
+});
+
+describe('run --expectations', () => {
+  const run = (out: string, expectations?: string) =>
+    spawnSync(process.execPath, [BIN, 'run', '--suite', SUITE, '--targets', 'node', '--out', out, '--reporter', 'json', ...(expectations ? ['--expectations', expectations] : [])], { encoding: 'utf8' });
+
+  it('passes a run that matches, fails a regression and an unexpected pass, and refuses a bad file', () => {
+    const first = join(dir, 'first');
+    expect(run(first).status).toBe(1);
+    const known = join(dir, 'known.yaml');
+    expect(spawnSync(process.execPath, [BIN, 'expectations', first, '--out', known]).status).toBe(0);
+    const file = parse(readFileSync(known, 'utf8')) as ExpectationsFile;
+    expect(file.targets.node['basics/basics/eval']).toBe('FAIL');
+    expect(run(join(dir, 'second'), known).status).toBe(0);
+
+    // A known failure that is not listed is a regression.
+    const regression = join(dir, 'regression.yaml');
+    const { 'basics/basics/eval': _dropped, ...rest } = file.targets.node;
+    writeFileSync(regression, JSON.stringify({ targets: { node: rest } }));
+    expect(run(join(dir, 'third'), regression).status).toBe(1);
+
+    // A case listed as failing that passes is unexpected too: the file must be brought up to date.
+    const stale = join(dir, 'stale.yaml');
+    writeFileSync(stale, JSON.stringify({ targets: { node: { ...file.targets.node, 'basics/basics/streamed': 'FAIL' } } }));
+    const ran = run(join(dir, 'fourth'), stale);
+    expect(ran.status).toBe(1);
+    const report: Report = JSON.parse(readFileSync(join(dir, 'fourth', 'report.json'), 'utf8'));
+    expect(report.results.find((r) => r.caseId === 'basics/basics/streamed')).toMatchObject({ status: 'PASS', expected: 'FAIL' });
+
+    const bad = join(dir, 'bad-run.yaml');
+    writeFileSync(bad, 'targets: [1]\n');
+    const refused = run(join(dir, 'fifth'), bad);
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toContain('bad-run.yaml:1 /targets: must be object');
+  });
+});
