@@ -165,8 +165,8 @@ describe('edgecompat list and --help', () => {
   it('documents every command and run option that exists', async () => {
     const help = await cli(['--help']);
     expect(help.code).toBe(0);
-    for (const command of ['run', 'list', 'serve', 'bundle', 'report', 'merge', 'diff']) expect(help.stdout).toContain(command);
+    for (const command of ['run', 'list', 'serve', 'bundle', 'report', 'merge', 'diff', 'expectations']) expect(help.stdout).toContain(command);
     const runHelp = (await cli(['run', '--help'])).stdout;
-    for (const option of ['--targets', '--suite', '--filter', '--area', '--tag', '--out', '--shard', '--runner', '--url', '--concurrency', '--jobs', '--reporter', '--exit-zero']) expect(runHelp).toContain(option);
+    for (const option of ['--targets', '--suite', '--filter', '--area', '--tag', '--out', '--shard', '--runner', '--url', '--expectations', '--concurrency', '--jobs', '--reporter', '--exit-zero']) expect(runHelp).toContain(option);
   });
 });
