@@ -12,7 +12,7 @@ import type { CaseEntry, Report, Result, TargetRun } from './report-types.ts';
 import { caseSetHash, routeModule } from './route-modules.ts';
 import type { Case, Status } from './types.ts';
 import { EDGECOMPAT_VERSION } from './version.ts';
-import type { RouteModule, RunnerFactory, TargetConfig } from '../runners/types.ts';
+import type { RouteModule, Runner, RunnerFactory, TargetConfig, TargetInfo } from '../runners/types.ts';
 
 /** What a run needs. */
 export interface MatrixOptions {
@@ -93,20 +93,25 @@ async function runTarget(
   const workDir = mkdtempSync(join(workRoot, `${target.name.replace(/[^a-z0-9-]/gi, '_')}-`));
   const log = (message: string) => options.log(`[${target.name}] ${message}`);
   const base = { name: target.name, os: `${platform()} ${release()}`, arch: arch(), nodeVersion: process.versions.node, edgecompatVersion: EDGECOMPAT_VERSION, startedAt };
-  const factory = options.runners[target.runner];
-  const runner = factory(target.settings, { workDir, env: process.env, log });
   const expected = (caseId: string) => options.expected?.(caseId, target.name) ?? 'PASS';
-  const skipAll = (reason: string) => {
+  // A column that cannot run at all: every case gets the same SKIP (not installed) or ERROR (broken).
+  const endAll = (status: 'SKIP' | 'ERROR', reason: string): TargetRun => {
     for (const c of options.cases) {
-      onResult({ caseId: c.id, target: target.name, status: 'SKIP', expected: expected(c.id), message: reason, durationMs: 0, observation: { skipped: reason, steps: [] } });
+      const observation = status === 'SKIP' ? { skipped: reason, steps: [] } : { harnessError: { name: 'RunnerError', message: reason }, steps: [] };
+      onResult({ caseId: c.id, target: target.name, status, expected: expected(c.id), message: reason, durationMs: 0, observation });
     }
+    return { ...base, runtime: target.runner, version: 'unknown', settings: target.settings, flags: [], endedAt: new Date().toISOString(), ...(status === 'SKIP' ? { skipped: reason } : {}) };
   };
-  const reason = await runner.unavailable().catch((error: Error) => `availability check failed: ${error.message}`);
-  if (reason) {
-    skipAll(reason);
-    return { ...base, runtime: target.runner, version: 'unknown', settings: target.settings, flags: [], endedAt: new Date().toISOString(), skipped: reason };
+  let runner: Runner;
+  let info: TargetInfo;
+  try {
+    runner = options.runners[target.runner](target.settings, { workDir, env: process.env, log });
+    const reason = await runner.unavailable();
+    if (reason) return endAll('SKIP', reason);
+    info = await runner.info();
+  } catch (error) {
+    return endAll('ERROR', `the ${target.runner} runner could not be set up: ${(error as Error).message ?? error}`);
   }
-  const info = await runner.info();
   await runColumn({ target: target.name, runner, cases: options.cases, routes, concurrency: options.concurrency, agent, signal: options.signal, expected, onResult, log });
   return { ...base, runtime: info.runtime, version: info.version, settings: info.settings, flags: info.flags, endedAt: new Date().toISOString() };
 }

@@ -45,3 +45,18 @@ it('refuses a module that is not a runner, naming the file (exit 2)', () => {
   expect(ran.status).toBe(2);
   expect(ran.stderr).toContain('not-a-runner.mjs: not a runner module: its default export needs a create(settings, ctx) function');
 });
+
+it('reports a runner that cannot be set up as ERROR in its column, and runs the others', () => {
+  const broken = join(dir, 'broken-runner.mjs');
+  writeFileSync(broken, `export default { name: 'broken', create() {
+    return { unavailable: async () => undefined, info: async () => { throw new Error('no version today') },
+      start: async () => ({ urls: new Map(), failures: new Map() }), exited: () => new Promise(() => {}), stop: async () => {} };
+  } };\n`);
+  const out = join(dir, 'broken-out');
+  const ran = run(['--runner', broken, '--targets', 'node', '--suite', SUITE, '--filter', 'basics/basics/streamed', '--out', out, '--reporter', 'json']);
+  expect(ran.status, ran.stderr).toBe(1);
+  const report: Report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
+  expect(report.results.map((r) => [r.target, r.status])).toEqual(expect.arrayContaining([['node', 'PASS'], ['broken', 'ERROR']]));
+  expect(report.results.find((r) => r.target === 'broken')!.message).toBe('the broken runner could not be set up: no version today');
+  expect(report.targets.find((t) => t.name === 'broken')).toMatchObject({ version: 'unknown' });
+});
