@@ -138,7 +138,7 @@ async function runConcurrently(queue: Case[], current: Started, job: ColumnJob, 
   return { rest, exit, suspects: exit ? [...unsettled.map((f) => f.testCase), ...interrupted] : [] };
 }
 
-async function runSolo(testCase: Case, current: { loaded: Loaded; exit: Promise<Exit> }, job: ColumnJob, runOne: RunOne) {
+async function runSolo(testCase: Case, current: Started, job: ColumnJob, runOne: RunOne) {
   let exit: Exit | undefined;
   const died = new AbortController();
   void current.exit.then((e) => {

@@ -86,7 +86,3 @@ export function failures(report: Report, targetName?: string): Failure[] {
   return [...list.filter((f) => f.unexpected), ...list.filter((f) => !f.unexpected)];
 }
 
-/** Results whose status differs from the expected one (regressions and unexpected passes). */
-export function unexpectedResults(report: Report): Result[] {
-  return report.results.filter((r) => r.status !== r.expected);
-}

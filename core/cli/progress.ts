@@ -3,6 +3,7 @@
  * result that is not as expected, and one per column as it starts). Written to stderr.
  */
 import type { Result } from '../report-types.ts';
+import { isUnexpected } from './exit-codes.ts';
 
 /** Receives run events and shows them. */
 export interface Progress {
@@ -27,7 +28,7 @@ export function createProgress(total: number, stream: NodeJS.WriteStream = proce
     },
     result(result) {
       finished++;
-      const asExpected = result.status === result.expected || result.status === 'SKIP';
+      const asExpected = !isUnexpected(result);
       if (!asExpected) failed++;
       if (tty) draw(`${result.target} ${result.caseId}`);
       else if (!asExpected) stream.write(`${result.status} ${result.target} ${result.caseId}: ${result.message.slice(0, 300)}\n`);

@@ -59,7 +59,6 @@ export function reportCommand(files: string[], options: ReportCommandOptions = {
   return EXIT_OK;
 }
 
-
 /** Adds `edgecompat report` to the program. */
 export function registerReportCommand(program: Command): Command {
   return program.command('report')
