@@ -1,10 +1,12 @@
 /**
- * The client: sends one case request with undici and records what arrived: status, headers, the
- * body's bytes (hashed, with a text excerpt) and the time of every body chunk.
+ * The client: sends one case request with undici and records what arrived: status, every header
+ * field line in wire order, the body's bytes (hashed, with a text excerpt) and the time of every
+ * body chunk.
  */
 import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { Agent, request } from 'undici';
+import { pairFields } from './header-fields.ts';
 import type { RequestSpec, SeenError, StepObservation } from './types.ts';
 
 /** Bodies up to this size are kept whole as text, so `equals` and `json` can be judged. */
@@ -31,16 +33,6 @@ function encodeBody(spec: RequestSpec): { body?: Buffer | string; contentType?: 
   if (spec.body.text !== undefined) return { body: spec.body.text, contentType: 'text/plain;charset=UTF-8' };
   if (spec.body.base64 !== undefined) return { body: Buffer.from(spec.body.base64, 'base64') };
   return { body: JSON.stringify(spec.body.json), contentType: 'application/json' };
-}
-
-function flattenHeaders(raw: Record<string, string | string[] | undefined>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(raw)) {
-    if (value === undefined) continue;
-    // Several Set-Cookie headers cannot be joined with commas without losing their boundaries.
-    out[name] = Array.isArray(value) ? value.join(name === 'set-cookie' ? '\n' : ', ') : value;
-  }
-  return out;
 }
 
 function seenError(error: unknown): SeenError {
@@ -90,9 +82,14 @@ export async function send(base: string, spec: RequestSpec, options: SendOptions
       signal: AbortSignal.any(signals),
       headersTimeout: 0,
       bodyTimeout: 0,
+      // The field lines as received, in order, names unchanged: a map by name would merge two
+      // Set-Cookie lines and one folded line into the same thing.
+      responseHeaders: 'raw',
     });
     seen.status = response.statusCode;
-    seen.headers = flattenHeaders(response.headers);
+    // With responseHeaders: 'raw', undici gives `headers` as a flat [name, value, ...] string list;
+    // its type still says IncomingHttpHeaders.
+    seen.headerFields = pairFields(response.headers as unknown as string[]);
     seen.headersAtMs = since();
     seen.chunks = [];
     for await (const chunk of response.body as AsyncIterable<Buffer>) {

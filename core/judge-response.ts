@@ -2,6 +2,7 @@
  * The checks of one response against its expectations: status, headers, body, streaming. Each
  * returns the mismatches it found, as "expected ..., saw ..." phrases. Pure.
  */
+import { fieldLines, fieldValue } from './header-fields.ts';
 import type { BodyExpect, ErrorExpect, HeaderExpect, ResponseExpect, SeenError, StepObservation, StreamExpect } from './types.ts';
 
 const quote = (value: unknown, max = 80): string => {
@@ -16,11 +17,15 @@ export function checkStatus(expected: ResponseExpect['status'], seen: StepObserv
   return allowed.includes(seen.status!) ? [] : [`expected status ${allowed.join(' or ')}, saw ${seen.status}`];
 }
 
-/** Mismatches of the response headers. */
+/**
+ * Mismatches of the response headers. `equals`, `matches` and `absent` look at a name's field value
+ * (see `fieldValue`: lines joined with ", ", Set-Cookie's with "\n"); `fieldLines` looks at the field
+ * lines themselves, so it tells two lines from one line folded by an intermediary.
+ */
 export function checkHeaders(expected: Record<string, HeaderExpect> | undefined, seen: StepObservation): string[] {
   const out: string[] = [];
   for (const [name, want] of Object.entries(expected ?? {})) {
-    const value = seen.headers?.[name];
+    const value = fieldValue(seen.headerFields, name);
     if (want.absent) {
       if (value !== undefined) out.push(`expected no ${name} header, saw ${quote(value)}`);
       continue;
@@ -31,8 +36,18 @@ export function checkHeaders(expected: Record<string, HeaderExpect> | undefined,
     }
     if (want.equals !== undefined && value !== want.equals) out.push(`expected ${name}: ${quote(want.equals)}, saw ${quote(value)}`);
     if (want.matches !== undefined && !new RegExp(want.matches).test(value)) out.push(`expected ${name} to match /${want.matches}/, saw ${quote(value)}`);
+    if (want.fieldLines !== undefined) out.push(...checkFieldLines(name, want.fieldLines, fieldLines(seen.headerFields, name)));
   }
   return out;
+}
+
+function checkFieldLines(name: string, expected: string[], seen: string[]): string[] {
+  const shown = quote(seen, 240);
+  if (seen.length !== expected.length) {
+    return [`expected ${expected.length} ${name} field line${expected.length === 1 ? '' : 's'}, saw ${seen.length}: ${shown}`];
+  }
+  const differs = expected.some((value, i) => seen[i] !== value);
+  return differs ? [`expected ${name} field lines ${quote(expected, 240)}, saw ${shown}`] : [];
 }
 
 /** True when `subset` is contained in `value`: objects by key, arrays element by element. */
@@ -97,8 +112,9 @@ export function checkStream(expected: StreamExpect | undefined, seen: StepObserv
       out.push(`expected a gap of at least ${expected.gapAtLeastMs} ms between chunks, widest was ${Math.round(widest)} ms (chunks ${timeline})`);
     }
   }
-  if (expected.noContentLength && seen.headers?.['content-length'] !== undefined) {
-    out.push(`expected no content-length (a streamed body), saw content-length: ${seen.headers['content-length']}`);
+  const contentLength = fieldValue(seen.headerFields, 'content-length');
+  if (expected.noContentLength && contentLength !== undefined) {
+    out.push(`expected no content-length (a streamed body), saw content-length: ${contentLength}`);
   }
   return out;
 }

@@ -26,11 +26,17 @@ export interface RequestSpec {
   abortAfterMs?: number;
 }
 
-/** What one header must be. */
+/**
+ * What one header must be. `equals` and `matches` apply to the field value: the values of all field
+ * lines of that name joined with ", " (RFC 9110 section 5.3), except Set-Cookie, whose lines are
+ * joined with "\n" since they cannot be combined (RFC 9110 section 5.3, RFC 6265 section 3).
+ */
 export interface HeaderExpect {
   equals?: string;
   matches?: string;
   absent?: boolean;
+  /** The exact values of the field lines of that name as sent, in order: one string per field line. */
+  fieldLines?: string[];
 }
 
 /** What the response body must be. */
@@ -138,7 +144,12 @@ export interface ChunkSeen {
 export interface StepObservation {
   /** Absent when no response came (connection error, timeout, abort). */
   status?: number;
-  headers?: Record<string, string>;
+  /**
+   * Every response header field line as it came off the wire, in order: `[name, value]`, the name
+   * spelled as the target sent it. The only record of the headers: a name's value is derived from it
+   * (core/header-fields.ts), so a folded line and two lines stay told apart.
+   */
+  headerFields?: Array<[string, string]>;
   /** The body as text (UTF-8, lossy), cut to a bounded excerpt. */
   bodyExcerpt?: string;
   bodyLength?: number;

@@ -103,9 +103,11 @@ function caseEntry(i: number, opts: SampleOptions): CaseEntry {
 function observe(status: Status, i: number, t: number, opts: SampleOptions): Observation {
   const hostile = opts.hostile && (i + t) % 3 === 0;
   const chunks = Array.from({ length: 1 + ((i + t) % 5) }, (_, k) => ({ atMs: 3 + k * 37 + t, bytes: 16 + k * 8 }));
+  // Some cases carry one name on two field lines, as a route that sets two cookies does.
+  const cookies: Array<[string, string]> = i % 7 === 0 ? [['set-cookie', 'a=1; Path=/'], ['set-cookie', `b=${i}; Path=/`]] : [];
   const step: StepObservation = {
     status: status === 'FAIL' ? 500 : 200,
-    headers: { 'content-type': 'text/plain', 'x-case': hostile ? HOSTILE.header : String(i) },
+    headerFields: [['Content-Type', 'text/plain'], ['x-case', hostile ? HOSTILE.header : String(i)], ...cookies],
     bodyExcerpt: hostile ? HOSTILE.body : status === 'FAIL' ? `no ${i}` : `ok ${i}`,
     bodyLength: 6,
     headersAtMs: 2 + t,

@@ -101,6 +101,7 @@ describe.skipIf(!HAVE_CHROMIUM)('HTML report in Chromium', () => {
     expect(await detail.locator('.msg').textContent()).toBe(r.message);
     expect(await detail.locator('pre.body').textContent()).toBe(r.observation.steps[0].bodyExcerpt);
     expect(await detail.locator('.tl i').count()).toBe(r.observation.steps[0].chunks!.length);
+    expect(await detail.locator('pre.fields').textContent()).toBe(r.observation.steps[0].headerFields!.map(([n, v]) => `${n}: ${v}`).join('\n'));
     expect(await detail.textContent()).toContain(r.caseId);
     await page.keyboard.press('Escape');
     expect(await detail.isVisible()).toBe(false);

@@ -3,7 +3,10 @@
  * style, the JSON block safe and faithful, every hostile string escaped, table shape = report shape.
  */
 import { createHash } from 'node:crypto';
+import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
+import type { StepObservation } from '../core/types.ts';
+import { CLIENT_DETAIL_JS } from '../reports/html/client-detail.ts';
 import { isSafeUrl, jsonForScript, escapeHtml } from '../reports/html/escape.ts';
 import { renderHtml, resultGrid } from '../reports/html/render.ts';
 import { HOSTILE, buildSampleReport } from '../reports/sample-report.ts';
@@ -73,6 +76,34 @@ describe('renderHtml', () => {
     const ms = performance.now() - t0;
     expect(ms).toBeLessThan(1000);
     expect(Buffer.byteLength(out)).toBeLessThan(3_000_000);
+  });
+});
+
+/** Just enough of a DOM for the detail script's element building: tag, class, text, children. */
+class FakeElement {
+  className = '';
+  textContent = '';
+  style: Record<string, string> = {};
+  children: FakeElement[] = [];
+  constructor(readonly tagName: string) {}
+  appendChild(child: FakeElement) {
+    this.children.push(child);
+    return child;
+  }
+  setAttribute() {}
+}
+const descendants = (e: FakeElement): FakeElement[] => e.children.flatMap((c) => [c, ...descendants(c)]);
+
+describe('the cell detail', () => {
+  it('lists every response header field line in wire order, duplicates and empty values included', () => {
+    const context = { document: { createElement: (tag: string) => new FakeElement(tag) }, Node: FakeElement };
+    const stepSection = runInNewContext(`${CLIENT_DETAIL_JS}; stepSection`, context) as (body: FakeElement, i: number, spec: undefined, seen: StepObservation) => void;
+    const body = new FakeElement('div');
+    const headerFields: Array<[string, string]> = [['Set-Cookie', 'a=1; Path=/'], ['x-empty', ''], ['set-cookie', 'b=2; Expires=Wed, 21 Oct 2037 07:28:00 GMT']];
+    stepSection(body, 0, undefined, { status: 200, headerFields });
+    const shown = descendants(body).filter((e) => e.tagName === 'pre' && e.className === 'fields');
+    expect(shown.map((e) => e.textContent)).toEqual(['Set-Cookie: a=1; Path=/\nx-empty: \nset-cookie: b=2; Expires=Wed, 21 Oct 2037 07:28:00 GMT']);
+    expect(descendants(body).some((e) => e.tagName === 'h4' && e.textContent === 'Response header field lines (3, in order)')).toBe(true);
   });
 });
 

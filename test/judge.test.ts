@@ -22,7 +22,7 @@ function testCase(expect: ResponseExpect, extra: Partial<Case> = {}): Case {
 function response(body: string, extra: Partial<StepObservation> = {}): StepObservation {
   return {
     status: 200,
-    headers: { 'content-type': 'text/plain' },
+    headerFields: [['Content-Type', 'text/plain']],
     bodyText: body,
     bodyExcerpt: body,
     bodyLength: Buffer.byteLength(body),
@@ -41,7 +41,7 @@ describe('judge: responses', () => {
 
   it('says expected versus seen for status, header and body', () => {
     const c = testCase({ status: 201, headers: { 'x-a': { equals: '1' }, 'x-b': { absent: true } }, body: { equals: 'yes' } });
-    const verdict = judge(c, seen(response('no', { headers: { 'x-b': 'present' } })));
+    const verdict = judge(c, seen(response('no', { headerFields: [['x-b', 'present']] })));
     expect(verdict.status).toBe('FAIL');
     expect(verdict.message).toContain('expected status 201, saw 200');
     expect(verdict.message).toContain('expected a x-a header, saw none');
@@ -74,6 +74,44 @@ describe('judge: responses', () => {
   });
 });
 
+describe('judge: header field lines', () => {
+  const A = 'a=1; Path=/; HttpOnly';
+  const B = 'b=2; Path=/; Expires=Wed, 21 Oct 2037 07:28:00 GMT';
+  const cookies = testCase({ headers: { 'set-cookie': { fieldLines: [A, B] } } });
+
+  it('passes two Set-Cookie field lines with exactly the expected values, in order', () => {
+    const twoLines = response('ok', { headerFields: [['Content-Type', 'text/plain'], ['Set-Cookie', A], ['Set-Cookie', B]] });
+    expect(judge(cookies, seen(twoLines))).toEqual({ status: 'PASS', message: 'as expected' });
+  });
+
+  it('fails one folded line carrying both cookies: expected two field lines, saw one', () => {
+    const folded = response('ok', { headerFields: [['set-cookie', `${A}, ${B}`]] });
+    const verdict = judge(cookies, seen(folded));
+    expect(verdict.status).toBe('FAIL');
+    expect(verdict.message).toBe(`expected 2 set-cookie field lines, saw 1: ${JSON.stringify([`${A}, ${B}`])}`);
+  });
+
+  it('fails field lines in another order or with other values, and a missing header', () => {
+    expect(judge(cookies, seen(response('ok', { headerFields: [['set-cookie', B], ['set-cookie', A]] }))).message).toMatch(/^expected set-cookie field lines \[/);
+    expect(judge(cookies, seen(response('ok', { headerFields: [['set-cookie', A], ['set-cookie', 'b=2']] }))).status).toBe('FAIL');
+    expect(judge(cookies, seen(response('ok'))).message).toBe('expected a set-cookie header, saw none');
+  });
+
+  it('judges equals and matches on the combined value: ", " per RFC 9110 5.3, a newline for Set-Cookie', () => {
+    const lines = response('ok', { headerFields: [['X-Multi', 'a'], ['x-other', '1'], ['x-multi', 'b'], ['set-cookie', A], ['set-cookie', B]] });
+    const combined = testCase({ headers: { 'x-multi': { equals: 'a, b' }, 'set-cookie': { equals: `${A}\n${B}` } } });
+    expect(judge(combined, seen(lines)).status).toBe('PASS');
+    // One line "a, b" is the same field value as two lines "a" and "b"; a folded Set-Cookie line is not.
+    const folded = judge(combined, seen(response('ok', { headerFields: [['x-multi', 'a, b'], ['set-cookie', `${A}, ${B}`]] })));
+    expect(folded.status).toBe('FAIL');
+    expect(folded.message).toMatch(/^expected set-cookie: "a=1; Path=\/; HttpOnly\\nb=2;.*, saw "a=1; Path=\/; HttpOnly, b=2;/);
+    expect(folded.message).not.toContain('x-multi');
+    const twoLines = testCase({ headers: { 'x-multi': { fieldLines: ['a', 'b'] } } });
+    expect(judge(twoLines, seen(lines)).status).toBe('PASS');
+    expect(judge(twoLines, seen(response('ok', { headerFields: [['x-multi', 'a, b']] }))).message).toBe('expected 2 x-multi field lines, saw 1: ["a, b"]');
+  });
+});
+
 describe('judge: streaming is told apart by chunk times', () => {
   const streamingCase = testCase({ status: 200, body: { equals: 'ab' }, stream: { minChunks: 2, gapAtLeastMs: 250, firstChunkWithinMs: 150, noContentLength: true } });
 
@@ -83,7 +121,7 @@ describe('judge: streaming is told apart by chunk times', () => {
   });
 
   it('fails the same body when it was built first and sent at once', () => {
-    const buffered = response('ab', { headers: { 'content-length': '2' }, chunks: [{ atMs: 305, bytes: 2 }] });
+    const buffered = response('ab', { headerFields: [['Content-Length', '2']], chunks: [{ atMs: 305, bytes: 2 }] });
     const verdict = judge(streamingCase, seen(buffered));
     expect(verdict.status).toBe('FAIL');
     expect(verdict.message).toContain('expected at least 2 body chunks, saw 1 (at 305 ms)');

@@ -1,7 +1,7 @@
 /**
  * The viewer script, part 2 of 2: `showDetail(case, target, result)` builds the detail panel of one
- * cell with DOM calls and textContent only: expected versus seen, requests, observed status, headers,
- * body excerpt, a chunk timeline, errors, and the route's source.
+ * cell with DOM calls and textContent only: expected versus seen, requests, observed status, header
+ * field lines, body excerpt, a chunk timeline, errors, and the route's source.
  */
 
 /** The detail-panel part of the viewer script: defines showDetail. */
@@ -75,9 +75,11 @@ function stepSection(body, i, spec, seen) {
   body.appendChild(dl([['status', seen.status === undefined ? 'no response' : seen.status], ['headers at', seen.headersAtMs !== undefined ? seen.headersAtMs + ' ms' : ''],
     ['body length', seen.bodyLength !== undefined ? seen.bodyLength + ' B' : ''], ['body sha256', seen.bodySha256],
     ['error', errorText(seen.error)], ['aborted', seen.aborted ? 'yes (as the case asked)' : ''], ['timed out', seen.timedOut ? 'yes' : '']]));
-  if (seen.headers) {
-    body.appendChild(el('h4', '', 'Response headers'));
-    body.appendChild(dl(Object.keys(seen.headers).map(function (k) { return [k, seen.headers[k]]; })));
+  if (seen.headerFields) {
+    // Every field line as received, in order, empty values too: two Set-Cookie lines show as two
+    // lines, a folded one as one.
+    body.appendChild(el('h4', '', 'Response header field lines (' + seen.headerFields.length + ', in order)'));
+    body.appendChild(el('pre', 'fields', seen.headerFields.map(function (f) { return f[0] + ': ' + f[1]; }).join('\n')));
   }
   if (seen.bodyExcerpt !== undefined) {
     body.appendChild(el('h4', '', 'Body excerpt'));
