@@ -1,13 +1,20 @@
 /**
- * The engine for one column: start the target once, run its cases with bounded concurrency, and
- * survive crashes. When the target dies, the cases in flight (and those that finished just before)
- * are suspects: the target restarts and each suspect runs alone, so the case that kills it is CRASH
- * and every other case gets the result it would get in a run without it.
+ * The engine for one column. Routes load in batches no larger than the runner's isolation allows
+ * (one route per process on node, deno and bun; a few per process where each route has its own
+ * isolate or context), each batch started on a lane's own runner, so memory stays bounded and a
+ * route never shares a global scope with another case. Within a batch, cases run with bounded
+ * concurrency and crashes are attributed: when the target dies, the cases in flight (and those that
+ * finished just before) are suspects, the target restarts and each suspect runs alone, so the case
+ * that kills it is CRASH and every other case gets the result it would get in a run without it.
+ * A route that breaks its batch's start (it hangs or exits while loading) is that case's TIMEOUT or
+ * CRASH, and the batch starts again without it.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Agent } from 'undici';
-import type { Exit, Loaded, RouteModule, Runner } from '../runners/types.ts';
+import { LoadFault } from '../runners/load-fault.ts';
+import type { Exit, Loaded, Runner } from '../runners/types.ts';
 import { judge } from './judge.ts';
+import type { PreparedRoute } from './route-modules.ts';
 import { runCase } from './run-case.ts';
 import type { Case, Observation, Status } from './types.ts';
 import type { Result } from './report-types.ts';
@@ -18,10 +25,15 @@ export const SETTLE_MS = 250;
 /** What the engine needs to run one column. */
 export interface ColumnJob {
   target: string;
-  runner: Runner;
+  /**
+   * The runner for the n-th batch: 0 is the runner the column was set up with, each other a new runner
+   * of the same column with a work folder of its own.
+   */
+  runnerFor(n: number): Runner;
   cases: Case[];
-  /** Route module per case id. */
-  routes: Map<string, RouteModule>;
+  /** The route of each case, bundled for this column (or refused by its build). */
+  routes: Map<string, PreparedRoute>;
+  /** Cases in flight at once in the column. */
   concurrency: number;
   agent: Agent;
   /** Aborted when the whole run stops (Ctrl-C). */
@@ -38,72 +50,172 @@ interface Finished {
   at: number;
 }
 
-/** Runs every case of the job on its (already available) runner, then stops it. */
+type Emit = (finished: Omit<Finished, 'at'>) => void;
+
+/** Runs every case of the job, batch by batch on its lanes, and stops every runner it used. */
 export async function runColumn(job: ColumnJob): Promise<void> {
-  const crashed = new Set<string>();
-  const judged = new Set<string>();
   const emit: Emit = (f) => {
-    judged.add(f.testCase.id);
     const { status, message } = judge(f.testCase, f.observation);
     const observation = { ...f.observation, steps: f.observation.steps.map(({ bodyText: _drop, ...s }) => s) };
     job.onResult({ caseId: f.testCase.id, target: job.target, status, expected: job.expected(f.testCase.id), message, durationMs: Math.round(f.durationMs), observation });
   };
-  const start = async (): Promise<Started> => {
-    const routes = job.cases.filter((c) => !crashed.has(c.id)).map((c) => job.routes.get(c.id)!);
-    const loaded = await job.runner.start(routes);
-    return { loaded, exit: job.runner.exited() };
+  // 1. A route the platform's build refused never reaches the target: its case is judged now.
+  const hosted: Case[] = [];
+  for (const testCase of job.cases) {
+    const failure = job.routes.get(testCase.id)!.failure;
+    if (failure) emit({ testCase, observation: { loadError: failure, steps: [] }, durationMs: 0 });
+    else hosted.push(testCase);
+  }
+  // 2. Batches as large as the runner's isolation allows, each on a runner of its own, on a few lanes.
+  const first = job.runnerFor(0);
+  const size = Math.max(1, Math.min(first.isolation?.maxRoutesPerStart ?? Infinity, hosted.length));
+  const batches: Case[][] = [];
+  for (let i = 0; i < hosted.length; i += size) batches.push(hosted.slice(i, i + size));
+  const lanes = Math.max(1, Math.min(batches.length, Math.ceil(job.concurrency / size)));
+  const perBatch = Math.max(1, Math.ceil(job.concurrency / lanes));
+  // A lane moves on once its batch's cases have run; the batch settles (and is stopped) meanwhile.
+  const settling: Array<Promise<void>> = [];
+  let made = 0;
+  const nextRunner = () => (made++ === 0 ? first : job.runnerFor(made - 1));
+  const lane = async () => {
+    for (let batch = batches.shift(); batch && !job.signal.aborted; batch = batches.shift()) {
+      const runner = nextRunner();
+      let ran!: () => void;
+      const hasRun = new Promise<void>((resolve) => (ran = resolve));
+      const whole = runBatch(batch, runner, { job, concurrency: perBatch, emit, nextRunner }, ran).finally(() => runner.stop());
+      settling.push(whole);
+      await Promise.race([hasRun, whole]);
+    }
+  };
+  await Promise.all(Array.from({ length: lanes }, lane));
+  await Promise.all(settling);
+  if (made === 0) await first.stop();
+}
+
+/**
+ * Starts the runner with the batch's routes, runs its cases and stops it. A start that fails
+ * without naming a route splits the batch: each of its cases then runs as a batch of its own.
+ */
+/** What every batch of a column shares. */
+interface BatchContext {
+  job: ColumnJob;
+  /** Cases in flight at once in one batch. */
+  concurrency: number;
+  emit: Emit;
+  /** A new runner of the column, for batches split off this one. */
+  nextRunner(): Runner;
+}
+
+async function runBatch(batch: Case[], runner: Runner, context: BatchContext, ran: () => void = () => {}): Promise<void> {
+  const { job, concurrency, emit } = context;
+  const judged = new Set<string>();
+  const excluded = new Set<string>();
+  const record: Emit = (f) => {
+    judged.add(f.testCase.id);
+    emit(f);
+  };
+  const start = async (): Promise<Started | undefined> => {
+    for (;;) {
+      const live = batch.filter((c) => !excluded.has(c.id));
+      if (live.length === 0) return undefined;
+      try {
+        const loaded = await runner.start(live.map((c) => job.routes.get(c.id)!.module));
+        return { loaded, exit: runner.exited() };
+      } catch (error) {
+        const culprit = faultyCase(error, live, job);
+        if (!culprit) throw live.length > 1 ? new SplitBatch(error) : error;
+        const fault = error as LoadFault;
+        excluded.add(culprit.id);
+        job.log(`${job.target}: ${culprit.id}: ${fault.message.split('\n')[0]}; loading the others without it`);
+        record({ testCase: culprit, observation: fault.fault === 'timeout' ? { loadTimedOutMs: fault.afterMs ?? culprit.timeoutMs, steps: [] } : { crashed: fault.exit ?? { exitCode: null, signal: null }, steps: [] }, durationMs: 0 });
+      }
+    }
   };
   const runOne: RunOne = async (testCase, loaded, stop) => {
     const began = performance.now();
-    const observation = await runCase(testCase, job.routes.get(testCase.id)!.key, loaded, job.agent, stop);
-    return { testCase, observation, durationMs: performance.now() - began };
+    const cursor = runner.outputCursor?.();
+    const observation = await runCase(testCase, job.routes.get(testCase.id)!.module.key, loaded, job.agent, stop);
+    const output = cursor === undefined ? '' : (runner.outputSince?.(cursor) ?? '');
+    return { testCase, observation: output ? { ...observation, output } : observation, durationMs: performance.now() - began };
   };
 
-  let queue = [...job.cases];
+  let queue = batch;
   try {
-    // 1. Start the target once for all cases.
+    // 1. Start the target for the batch.
     let current = await start();
-    while (queue.length > 0 && !job.signal.aborted) {
+    queue = queue.filter((c) => !judged.has(c.id));
+    while (current && queue.length > 0 && !job.signal.aborted) {
       // 2. Run cases concurrently until the queue is empty or the target dies.
-      const round = await runConcurrently(queue, current, job, runOne, emit);
+      const round = await runConcurrently(queue, current, job, concurrency, runOne, record, ran);
       queue = round.rest;
       if (!round.exit) break;
       // 3. The target died: restart it and run each suspect alone to find the case that kills it.
       job.log(`${job.target}: the target exited (${describeExit(round.exit)}); restarting and re-running ${round.suspects.length} case(s) one at a time`);
-      await job.runner.stop();
+      await runner.stop();
       current = await start();
       for (const suspect of round.suspects) {
-        if (job.signal.aborted) break;
+        if (job.signal.aborted || !current) break;
+        if (judged.has(suspect.id)) continue;
         const solo = await runSolo(suspect, current, job, runOne);
         if (!solo.exit) {
-          emit(solo.finished);
+          record(solo.finished);
           continue;
         }
-        crashed.add(suspect.id);
-        emit({ ...solo.finished, observation: { ...solo.finished.observation, crashed: solo.exit } });
-        await job.runner.stop();
+        excluded.add(suspect.id);
+        record({ ...solo.finished, observation: { ...solo.finished.observation, crashed: solo.exit } });
+        await runner.stop();
         current = await start();
       }
+      queue = queue.filter((c) => !judged.has(c.id));
     }
   } catch (error) {
+    await runner.stop();
+    const rest = batch.filter((c) => !judged.has(c.id));
+    if (error instanceof SplitBatch) {
+      // 4. The start failed and named no route: each case runs alone (on runners of their own, up to
+      //    the column's concurrency at once), so the one at fault is found in one more load.
+      job.log(`${job.target}: a batch of ${rest.length} routes failed to start (${String(error.cause).split('\n')[0]}); loading them one at a time`);
+      const singles = [...rest];
+      const lane = async () => {
+        for (let testCase = singles.shift(); testCase && !job.signal.aborted; testCase = singles.shift()) {
+          const own = context.nextRunner();
+          await runBatch([testCase], own, { ...context, concurrency: 1 }).finally(() => own.stop());
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(singles.length, job.concurrency) }, lane));
+      return;
+    }
     // The target could not be (re)started: every case not yet judged is ERROR with the reason.
     const reason = { name: (error as Error).name ?? 'Error', message: (error as Error).message ?? String(error) };
-    for (const testCase of job.cases) if (!judged.has(testCase.id)) emit({ testCase, observation: { harnessError: reason, steps: [] }, durationMs: 0 });
+    for (const testCase of rest) record({ testCase, observation: { harnessError: reason, steps: [] }, durationMs: 0 });
   } finally {
-    await job.runner.stop();
+    await runner.stop();
   }
+}
+
+/** A start that failed for a reason no route was named for, in a batch of several routes. */
+class SplitBatch extends Error {
+  constructor(cause: unknown) {
+    super('split the batch', { cause });
+  }
+}
+
+/** The case whose route broke a start: the one a LoadFault names, or the only one loading. */
+function faultyCase(error: unknown, live: Case[], job: ColumnJob): Case | undefined {
+  if (!(error instanceof LoadFault)) return undefined;
+  if (error.key !== undefined) return live.find((c) => job.routes.get(c.id)!.module.key === error.key);
+  return live.length === 1 ? live[0] : undefined;
 }
 
 type Started = { loaded: Loaded; exit: Promise<Exit> };
 type RunOne = (c: Case, loaded: Loaded, stop: AbortSignal) => Promise<Omit<Finished, 'at'>>;
-type Emit = (finished: Omit<Finished, 'at'>) => void;
 
 /**
- * Runs the queue with bounded concurrency. A finished case is emitted once it has settled (the
+ * Runs the queue with bounded concurrency, and calls `ran` once no case is in flight. A finished case is emitted once it has settled (the
  * target stayed alive SETTLE_MS after it); when the target dies, the unsettled and the interrupted
  * cases are returned as suspects, and the cases not yet started as the rest.
  */
-async function runConcurrently(queue: Case[], current: Started, job: ColumnJob, runOne: RunOne, emit: Emit) {
+async function runConcurrently(queue: Case[], current: Started, job: ColumnJob, concurrency: number, runOne: RunOne, emit: Emit, ran: () => void) {
   const rest = [...queue];
   const unsettled: Finished[] = [];
   const interrupted: Case[] = [];
@@ -130,7 +242,8 @@ async function runConcurrently(queue: Case[], current: Started, job: ColumnJob, 
       unsettled.push({ ...finished, at: performance.now() });
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, job.concurrency) }, worker));
+  await Promise.all(Array.from({ length: Math.max(1, concurrency) }, worker));
+  ran();
   if (!exit && !job.signal.aborted && unsettled.length > 0) await Promise.race([sleep(SETTLE_MS), current.exit]);
   clearInterval(ticker);
   settle(true);

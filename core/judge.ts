@@ -25,6 +25,7 @@ export function judge(testCase: Case, seen: Observation): Verdict {
     const tail = seen.crashed.stderrTail ? `: ${crashSummary(seen.crashed.stderrTail)}` : '';
     return { status: 'CRASH', message: `the target process died (${how}) while this case ran${tail}` };
   }
+  if (seen.loadTimedOutMs !== undefined) return { status: 'TIMEOUT', message: `the route did not finish loading within ${seen.loadTimedOutMs} ms` };
   if (seen.loadError) {
     const refusal = `${seen.loadError.phase === 'build' ? 'rejected at build' : 'refused at load'}: ${seen.loadError.name}: ${seen.loadError.message}`;
     if (testCase.refused) {

@@ -86,6 +86,7 @@ function normalise(fileData: RawCaseFile, raw: RawCase, file: string, routeFile:
     file,
     timeoutMs: raw.timeoutMs ?? fileData.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     routeFile: routeFile ? relative(cwd, routeFile) : undefined,
+    resolveDir: dirname(routeFile ?? resolve(cwd, file)),
     route,
     routeLang,
     probe: raw.probe as Case['probe'],

@@ -20,6 +20,8 @@ export interface TargetRun {
   edgecompatVersion: string;
   startedAt: string;
   endedAt: string;
+  /** How the column kept cases apart ("a process per route" ...), as its runner says. */
+  isolation?: string;
   /** Set when the whole column was skipped (runtime not installed ...). */
   skipped?: string;
 }

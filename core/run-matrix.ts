@@ -9,10 +9,10 @@ import { createClientAgent } from './client.ts';
 import { runColumn } from './engine.ts';
 import type { Recorder } from './recorder.ts';
 import type { CaseEntry, Report, Result, TargetRun } from './report-types.ts';
-import { caseSetHash, routeModule } from './route-modules.ts';
+import { caseSetHash, prepareRoute, type PreparedRoute } from './route-modules.ts';
 import type { Case, Status } from './types.ts';
 import { EDGECOMPAT_VERSION } from './version.ts';
-import type { RouteModule, Runner, RunnerFactory, TargetConfig, TargetInfo } from '../runners/types.ts';
+import type { Bundling, Runner, RunnerFactory, TargetConfig, TargetInfo } from '../runners/types.ts';
 
 /** What a run needs. */
 export interface MatrixOptions {
@@ -38,8 +38,7 @@ export interface MatrixOptions {
 /** Runs the matrix and returns the canonical report (also written by the recorder). */
 export async function runMatrix(options: MatrixOptions): Promise<Report> {
   const startedAt = new Date().toISOString();
-  const routes = new Map<string, RouteModule>();
-  for (const c of options.cases) routes.set(c.id, await routeModule(c));
+  const bundles = new RouteBundles(options.cases);
   const agent = createClientAgent();
   const workRoot = mkdtempSync(join(tmpdir(), 'edgecompat-'));
   const results: Result[] = [];
@@ -50,7 +49,7 @@ export async function runMatrix(options: MatrixOptions): Promise<Report> {
       while (pending.length > 0 && !options.signal.aborted) {
         const target = pending.shift()!;
         options.onTargetStart?.(target);
-        const run = await runTarget(target, options, routes, agent, workRoot, (result) => {
+        const run = await runTarget(target, options, bundles, agent, workRoot, (result) => {
           results.push(result);
           options.recorder.result(result);
           options.onResult?.(result);
@@ -84,7 +83,7 @@ export async function runMatrix(options: MatrixOptions): Promise<Report> {
 async function runTarget(
   target: TargetConfig,
   options: MatrixOptions,
-  routes: Map<string, RouteModule>,
+  bundles: RouteBundles,
   agent: ReturnType<typeof createClientAgent>,
   workRoot: string,
   onResult: (result: Result) => void,
@@ -104,16 +103,38 @@ async function runTarget(
   };
   let runner: Runner;
   let info: TargetInfo;
+  const newRunner = (dir: string) => options.runners[target.runner](target.settings, { workDir: dir, env: process.env, log });
   try {
-    runner = options.runners[target.runner](target.settings, { workDir, env: process.env, log });
+    runner = newRunner(workDir);
     const reason = await runner.unavailable();
     if (reason) return endAll('SKIP', reason);
     info = await runner.info();
   } catch (error) {
     return endAll('ERROR', `the ${target.runner} runner could not be set up: ${(error as Error).message ?? error}`);
   }
-  await runColumn({ target: target.name, runner, cases: options.cases, routes, concurrency: options.concurrency, agent, signal: options.signal, expected, onResult, log });
-  return { ...base, runtime: info.runtime, version: info.version, settings: info.settings, flags: info.flags, endedAt: new Date().toISOString() };
+  // Each lane past the first gets a runner of its own, in a folder of its own.
+  const runnerFor = (lane: number) => (lane === 0 ? runner : newRunner(mkdtempSync(join(workDir, `lane-${lane}-`))));
+  const routes = await bundles.for(runner.bundling);
+  await runColumn({ target: target.name, runnerFor, cases: options.cases, routes, concurrency: options.concurrency, agent, signal: options.signal, expected, onResult, log });
+  const isolation = runner.isolation?.description ?? 'every route in one start of the target';
+  return { ...base, runtime: info.runtime, version: info.version, settings: info.settings, flags: info.flags, isolation, endedAt: new Date().toISOString() };
+}
+
+/** The cases' routes bundled once per distinct bundling, shared by the columns that bundle alike. */
+class RouteBundles {
+  private readonly made = new Map<string, Promise<Map<string, PreparedRoute>>>();
+  constructor(private readonly cases: Case[]) {}
+
+  /** Case id -> its route bundled as `bundling` says. */
+  for(bundling: Bundling | undefined): Promise<Map<string, PreparedRoute>> {
+    const key = JSON.stringify(bundling ?? null);
+    let routes = this.made.get(key);
+    if (!routes) {
+      routes = Promise.all(this.cases.map(async (c) => [c.id, await prepareRoute(c, bundling)] as const)).then((entries) => new Map(entries));
+      this.made.set(key, routes);
+    }
+    return routes;
+  }
 }
 
 function caseEntry(c: Case): CaseEntry {

@@ -118,6 +118,8 @@ export interface Case {
   timeoutMs: number;
   /** Set when the case's route comes from a file next to the case file. */
   routeFile?: string;
+  /** The absolute folder the route's relative imports resolve from (its file's, else the case file's). */
+  resolveDir: string;
   /** The route as an ES module (JavaScript or TypeScript, see routeLang). */
   route: string;
   routeLang: 'js' | 'ts';
@@ -169,14 +171,20 @@ export interface StepObservation {
 
 /** What happened when a case ran on a target: the judge's whole input besides the case. */
 export interface Observation {
+  /** What the platform's build warned about a route it built and served (Next.js). */
+  buildWarnings?: string[];
   /** The target refused the route when loading or building it. */
   loadError?: SeenError & { phase: 'load' | 'build' };
-  /** The target process died while the case ran. */
+  /** The route did not finish loading within this many ms (it loops or awaits for ever at top level). */
+  loadTimedOutMs?: number;
+  /** The target process died while the case ran (or while its route loaded). */
   crashed?: { exitCode: number | null; signal: string | null; stderrTail?: string };
   /** The case could not be run for a reason that is edgecompat's or the environment's. */
   harnessError?: SeenError;
   /** The case was not run (the reason says why). */
   skipped?: string;
+  /** What the target printed (stdout and stderr) while the case was in flight: a bounded excerpt. */
+  output?: string;
   steps: StepObservation[];
 }
 

@@ -31,29 +31,47 @@ export function describeError(error) {
 /**
  * Loads and serves the routes, then reports them to the runner.
  * @param {Record<string, () => Promise<Record<string, unknown>>>} loaders key -> import of its module
- * @param {{ serve: (mod: Record<string, unknown>) => Promise<number> | number, ppid: () => number,
+ * @param {{ serve: (mod: Record<string, unknown>, key: string) => Promise<number> | number, ppid: () => number,
  *   exit: (code: number) => void, hideAs?: 'absent' | 'undefined' }} runtime how this runtime serves a
  *   module and returns its port, reads its parent's pid and exits; and how a plain run of it shows
  *   the channel properties (absent, or present and undefined as in Bun)
  */
 export async function runHost(loaders, runtime) {
-  // 1. Hide the channel, remembering it for the report.
+  // 1. Hide the channel, remembering it for the messages to the runner.
   const channel = Object.fromEntries(CHANNEL.map((name) => [name, Object.getOwnPropertyDescriptor(process, name)]));
   const hide = () => hideChannel(runtime.hideAs ?? 'absent');
+  const reveal = () => {
+    for (const [name, descriptor] of Object.entries(channel)) if (descriptor) Object.defineProperty(process, name, descriptor);
+  };
+  /**
+   * Sends a message with the channel shown for that moment only (no route code runs in between), and
+   * resolves once it is written: a route that then blocks the event loop must not hold it back.
+   */
+  const tell = (message, done = () => {}) =>
+    new Promise((resolve) => {
+      reveal();
+      process.send(message, () => {
+        resolve();
+        done();
+      });
+      hide();
+    });
   hide();
-  // 2. Import and serve each route on its own; a failure is that route's alone.
+  // 2. Import and serve each route on its own, saying which one loads (so a route that hangs or
+  //    exits while loading is known); a failure is that route's alone.
   const ports = {};
   const failures = {};
   for (const [key, load] of Object.entries(loaders)) {
+    await tell({ type: 'loading', key });
     try {
-      ports[key] = await runtime.serve(await load());
+      ports[key] = await runtime.serve(await load(), key);
     } catch (error) {
       failures[key] = describeError(error);
     }
   }
-  // 3. Report, close the channel, hide it again.
-  for (const [name, descriptor] of Object.entries(channel)) if (descriptor) Object.defineProperty(process, name, descriptor);
-  process.send({ type: 'ready', ports, failures }, () => {
+  // 3. Report, then close the channel.
+  void tell({ type: 'ready', ports, failures }, () => {
+    reveal();
     process.disconnect();
     hide();
   });

@@ -5,22 +5,29 @@
  * modules and the entry that starts the host, spawns the process, waits for its report, and wraps
  * that lifecycle as a Runner.
  */
+import { once } from 'node:events';
 import { writeFile } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { findBinary } from './binaries.ts';
 import { spawnTarget, type TargetProcess } from './process.ts';
-import type { Exit, Loaded, LoadFailure, RouteModule, Runner, RunnerContext, TargetInfo } from './types.ts';
+import { LoadFault } from './load-fault.ts';
+import type { Bundling, Exit, Isolation, Loaded, LoadFailure, RouteModule, Runner, RunnerContext, TargetInfo } from './types.ts';
 
-/** The one message a host sends: which route listens on which port, and why the others do not. */
-export interface ReadyMessage {
-  type: 'ready';
-  ports: Record<string, number>;
-  failures: Record<string, { name: string; message: string }>;
-}
+/** What a host says: which route it is loading now, then which route listens on which port and why the others do not. */
+export type HostMessage =
+  | { type: 'loading'; key: string }
+  | { type: 'ready'; ports: Record<string, number>; failures: Record<string, { name: string; message: string }> };
 
-/** How long a host may take to import its routes and listen before start() gives up. */
+/** The ready message. */
+export type ReadyMessage = Extract<HostMessage, { type: 'ready' }>;
+
+/** How long a host may take to start and to load a route that gives no load timeout of its own. */
 export const DEFAULT_START_TIMEOUT_MS = 30_000;
+
+/** How long a host that exited may take to close its output pipes before its output is read. */
+const OUTPUT_DRAIN_MS = 500;
 
 /** The entry's file name; `_` cannot occur in a route key, so it never collides with a route. */
 const ENTRY_FILE = '_entry.mjs';
@@ -61,24 +68,45 @@ export function toLoaded(message: ReadyMessage): Loaded {
 }
 
 /**
- * Spawns `command args` with an IPC channel and waits for the host's ready message. Rejects (and
- * kills the process) when the process exits first or the timeout passes, with its output tail.
+ * Spawns `command args` with an IPC channel and waits for the host's ready message. The host says
+ * which route it loads before loading it; each route has its own load timeout (`loadTimeoutMs`), so a
+ * route that never finishes loading, or takes the process down while loading, is named in a
+ * LoadFault. The process is killed whenever start fails.
  */
-export async function startHost(command: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv; timeoutMs?: number }): Promise<{ proc: TargetProcess; loaded: Loaded }> {
+export async function startHost(command: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv; routes: RouteModule[]; timeoutMs?: number }): Promise<{ proc: TargetProcess; loaded: Loaded }> {
   const proc = spawnTarget(command, args, { cwd: options.cwd, env: options.env, extraStdio: ['ipc'] });
-  const timeoutMs = options.timeoutMs ?? DEFAULT_START_TIMEOUT_MS;
+  const startTimeoutMs = options.timeoutMs ?? DEFAULT_START_TIMEOUT_MS;
+  const loadTimeout = new Map(options.routes.map((r) => [r.key, r.loadTimeoutMs ?? startTimeoutMs]));
   let timer: NodeJS.Timeout | undefined;
+  let loading: string | undefined;
   try {
     const message = await new Promise<ReadyMessage>((resolve, reject) => {
-      proc.child.on('message', (message: ReadyMessage) => {
+      const arm = (ms: number, fail: () => Error) => {
+        clearTimeout(timer);
+        timer = setTimeout(() => reject(fail()), ms);
+      };
+      arm(startTimeoutMs, () => new Error(`${command} did not start loading its routes within ${startTimeoutMs} ms:\n${proc.outputTail()}`));
+      proc.child.on('message', (message: HostMessage) => {
         if (message?.type === 'ready') resolve(message);
+        if (message?.type !== 'loading') return;
+        const key = message.key;
+        const ms = loadTimeout.get(key) ?? startTimeoutMs;
+        loading = key;
+        arm(ms, () => new LoadFault(`the route did not finish loading within ${ms} ms`, 'timeout', key, undefined, ms));
       });
-      void proc.exited.then((exit) => reject(new Error(`${command} exited before its routes were ready (code ${exit.exitCode}, signal ${exit.signal})${exit.stderrTail ? `:\n${exit.stderrTail}` : ''}`)));
-      timer = setTimeout(() => reject(new Error(`${command} did not report its routes within ${timeoutMs} ms:\n${proc.outputTail()}`)), timeoutMs);
+      void proc.exited.then(async (exited) => {
+        // 'exit' may come before the last of the output: give the pipes a moment to close.
+        await Promise.race([once(proc.child, 'close'), sleep(OUTPUT_DRAIN_MS)]);
+        const exit = { ...exited, stderrTail: proc.outputTail().trim() || undefined };
+        const how = `code ${exit.exitCode}, signal ${exit.signal}`;
+        if (loading) reject(new LoadFault(`${command} exited (${how}) while loading the route${exit.stderrTail ? `:\n${exit.stderrTail}` : ''}`, 'exit', loading, exit));
+        else reject(new Error(`${command} exited before its routes were ready (${how})${exit.stderrTail ? `:\n${exit.stderrTail}` : ''}`));
+      });
     });
     return { proc, loaded: toLoaded(message) };
   } catch (error) {
-    await proc.kill();
+    // A route that hangs its host gets no grace: the process is stuck either way.
+    await proc.kill(error instanceof LoadFault ? 0 : undefined);
     throw error;
   } finally {
     clearTimeout(timer);
@@ -122,8 +150,12 @@ export interface IpcHostSpec {
   settings: Record<string, unknown>;
   /** The flags info() shows for the column. */
   flags: string[];
-  /** How long start() waits for the host's report. */
+  /** How long start() waits for the host to start, and for a route with no load timeout of its own. */
   startTimeoutMs?: number;
+  /** How routes are bundled for this runtime (see bundling.ts). */
+  bundling: Bundling;
+  /** How routes are kept apart (a process per route, a context per route ...). */
+  isolation: Isolation;
 }
 
 /** A Runner around one host process per start(), for runtimes that speak Node-style IPC. */
@@ -149,6 +181,11 @@ export function ipcHostRunner(spec: IpcHostSpec, ctx: RunnerContext): Runner {
   };
 
   return {
+    bundling: spec.bundling,
+    isolation: spec.isolation,
+    outputCursor: () => current?.proc.outputCursor() ?? 0,
+    outputSince: (cursor) => current?.proc.outputSince(cursor) ?? '',
+
     async unavailable() {
       if (spec.unavailable) return spec.unavailable();
       if (spec.command) return undefined;
@@ -168,7 +205,7 @@ export function ipcHostRunner(spec: IpcHostSpec, ctx: RunnerContext): Runner {
       const prepared = spec.prepare ? await Promise.all(routes.map(spec.prepare)) : routes;
       const entry = await writeHostFiles(ctx.workDir, prepared, spec.hostScript, spec.hostOptions);
       // 3. Spawn the runtime and wait for its { key -> port } report.
-      const started = await startHost(binary(), spec.args(entry), { cwd: ctx.workDir, env, timeoutMs: spec.startTimeoutMs });
+      const started = await startHost(binary(), spec.args(entry), { cwd: ctx.workDir, env, routes: prepared, timeoutMs: spec.startTimeoutMs });
       const run = { proc: started.proc, stopped: false };
       current = run;
       // 4. Report an exit only when stop() did not ask for it.

@@ -6,6 +6,10 @@ import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process'
 import type { Exit } from './types.ts';
 
 const STDERR_TAIL_BYTES = 4096;
+/** How much of a process's output is kept for the cases that ask what it printed while they ran. */
+const OUTPUT_LOG_CHARS = 64 * 1024;
+/** The most of that output one case's observation keeps. */
+export const CASE_OUTPUT_CHARS = 4096;
 const live = new Set<ChildProcess>();
 
 /** A spawned target process. */
@@ -15,6 +19,10 @@ export interface TargetProcess {
   exited: Promise<Exit>;
   /** The last few KB the process wrote to stderr (and stdout, which runtimes use for logs). */
   outputTail(): string;
+  /** How much the process has written so far (stdout and stderr): a mark for outputSince. */
+  outputCursor(): number;
+  /** What the process wrote after `cursor` (at most CASE_OUTPUT_CHARS, the latest kept when more). */
+  outputSince(cursor: number): string;
   /** SIGTERM, then SIGKILL after graceMs; resolves when the process is gone. */
   kill(graceMs?: number): Promise<Exit>;
 }
@@ -29,8 +37,18 @@ export function spawnTarget(command: string, args: string[], options: SpawnOptio
   const child = spawn(command, args, { ...options, detached: true, stdio: ['ignore', 'pipe', 'pipe', ...extra] });
   live.add(child);
   let tail = '';
+  let log = '';
+  let written = 0;
   const keep = (chunk: Buffer) => {
-    tail = (tail + chunk.toString('utf8')).slice(-STDERR_TAIL_BYTES);
+    const text = chunk.toString('utf8');
+    tail = (tail + text).slice(-STDERR_TAIL_BYTES);
+    log = (log + text).slice(-OUTPUT_LOG_CHARS);
+    written += text.length;
+  };
+  const outputSince = (cursor: number): string => {
+    const start = Math.max(0, log.length - (written - cursor));
+    const text = log.slice(start);
+    return text.length > CASE_OUTPUT_CHARS ? `…${text.slice(-CASE_OUTPUT_CHARS)}` : text;
   };
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
@@ -56,7 +74,7 @@ export function spawnTarget(command: string, args: string[], options: SpawnOptio
     }
     return exited;
   };
-  return { child, exited, outputTail: () => tail, kill };
+  return { child, exited, outputTail: () => tail, outputCursor: () => written, outputSince, kill };
 }
 
 function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {

@@ -9,9 +9,39 @@ export interface RouteModule {
   caseId: string;
   /** A short name, unique in the run, made of [a-z0-9-] only: usable as a file name or path segment. */
   key: string;
-  /** The route as JavaScript ES module source; its default export is a handler or `{ fetch }`. */
+  /**
+   * The route as one JavaScript ES module, bundled for this target as its platform's deploy would
+   * (see `Runner.bundling`); its default export is a handler or `{ fetch }`.
+   */
   source: string;
+  /** Where the route came from, before any bundling: for runners whose platform bundles routes itself. */
+  origin?: RouteOrigin;
+  /** How long the route may take to load (its case's timeout); a runner that loads it longer gives up on it. */
+  loadTimeoutMs?: number;
 }
+
+/** A route as the case wrote it. */
+export interface RouteOrigin {
+  /** The route's source as written (TypeScript included). */
+  source: string;
+  lang: 'js' | 'ts';
+  /** Absolute path of the route's file, when the case names one (`route: { file }`). */
+  file?: string;
+  /** Absolute folder the route's relative imports resolve from: its file's, or its case file's for an inline route. */
+  resolveDir: string;
+}
+
+/**
+ * How edgecompat turns a route into what a target hosts, as the target's platform would on deploy.
+ * - `esbuild`: one ES module bundled with these export conditions; Node built-ins stay imports for the
+ *   runtime to accept or refuse, except that `nodeBuiltins.supported` (when given) lists the only ones
+ *   the platform offers, and importing any other is refused when bundling, as the platform's build does.
+ * - `platform`: the target bundles routes itself (Next.js): `source` is the route as written (types
+ *   stripped) and `origin` says where it lives, so the platform's own build resolves its imports.
+ */
+export type Bundling =
+  | { kind: 'esbuild'; conditions: string[]; mainFields?: string[]; nodeBuiltins?: { supported: string[] }; docs?: string }
+  | { kind: 'platform'; docs?: string };
 
 /** A route that the target refused to load or build. */
 export interface LoadFailure {
@@ -29,6 +59,11 @@ export interface Loaded {
   urls: Map<string, string>;
   /** Case key -> why that route is not served. */
   failures: Map<string, LoadFailure>;
+  /**
+   * Case key -> what the platform's build said about a route it still built (Next's warnings). A
+   * warning is not a refusal: the route is served, and the warning is part of the case's observation.
+   */
+  warnings?: Map<string, string[]>;
 }
 
 /** Facts about a column of the matrix, asked of the runtime itself. */
@@ -63,6 +98,8 @@ export interface RunnerContext {
 
 /** A target: one column of the matrix. Created by a factory from the registry. */
 export interface Runner {
+  /** How routes are bundled for this target; default: esbuild with no extra conditions. */
+  readonly bundling?: Bundling;
   /** Why this target cannot run here (binary missing ...), or undefined when it can. */
   unavailable(): Promise<string | undefined>;
   /** Name, real version and settings of the runtime. */
@@ -77,6 +114,23 @@ export interface Runner {
   exited(): Promise<Exit>;
   /** Stop everything start() started; safe to call twice or before start. */
   stop(): Promise<void>;
+  /** How this runner keeps cases apart (shown in the report); default: one start() for every route. */
+  readonly isolation?: Isolation;
+  /** A mark in what the started target has printed so far (stdout and stderr), for outputSince. */
+  outputCursor?(): number;
+  /** What the started target printed after `cursor`, as a bounded excerpt. */
+  outputSince?(cursor: number): string;
+}
+
+/** How a runner keeps cases apart. */
+export interface Isolation {
+  /** What each route has to itself, in words: "a process per route", "an isolate per route". */
+  description: string;
+  /**
+   * The most routes one start() takes; the engine loads more in batches of at most this many, each
+   * batch its own start() on its own runner (default: every route in one start()).
+   */
+  maxRoutesPerStart?: number;
 }
 
 /** Builds a runner for one column from its settings. */

@@ -135,7 +135,7 @@ describe('serve + the http runner', () => {
     const loaded = await runner.start([real, { caseId: 'x/missing', key: 'x-missing-00000000', source: 'export default () => new Response()' }]);
     expect(loaded.urls.get(real.key)).toBe(`${url}/ec/${real.key}`);
     expect(loaded.failures.get('x-missing-00000000')).toEqual({ name: 'NotDeployed', message: `not deployed at ${url}`, phase: 'load' });
-    const stale = loadedFromManifest(url, { edgecompat: '0', platform: 'p', runtime: 'r', keys: [real.key], hashes: { [real.key]: routeHash(real.source) } }, [{ ...real, source: `${real.source}//` }]);
+    const stale = loadedFromManifest(url, { edgecompat: '0', platform: 'p', runtime: 'r', keys: [real.key], hashes: { [real.key]: routeHash(real) } }, [{ ...real, source: `${real.source}//`, origin: { ...real.origin!, source: `${real.origin!.source}//` } }]);
     expect(stale.failures.get(real.key)?.name).toBe('StaleDeploy');
     await runner.stop();
   });

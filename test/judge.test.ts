@@ -11,6 +11,7 @@ function testCase(expect: ResponseExpect, extra: Partial<Case> = {}): Case {
     tags: [],
     source: 'https://example.org/spec',
     file: 'suites/area/feature.yaml',
+    resolveDir: '/',
     timeoutMs: 5000,
     route: 'export default () => new Response("ok")',
     routeLang: 'js',

@@ -43,6 +43,7 @@ const STREAMING_CASE: Case = {
   tags: [],
   source: 'https://streams.spec.whatwg.org/',
   file: 'test',
+  resolveDir: '/',
   timeoutMs: 10_000,
   route: STREAMED,
   routeLang: 'js',

@@ -8,7 +8,8 @@ import { relative } from 'node:path';
 import { InputError } from '../input-error.ts';
 import { loadCases } from '../loader.ts';
 import { filterCases } from '../planner.ts';
-import { routeModule } from '../route-modules.ts';
+import { prepareRoute } from '../route-modules.ts';
+import { PLATFORM_BUNDLING } from '../../runners/bundling.ts';
 import { bundleApp } from '../../runners/http/bundle/bundle-app.ts';
 import { PLATFORMS, type Platform } from '../../runners/http/bundle/platforms.ts';
 import { EXIT_OK } from './exit-codes.ts';
@@ -37,8 +38,12 @@ export async function bundleCommand(options: BundleCommandOptions): Promise<numb
   // 2. Load and filter the cases, as run does.
   const cases = filterCases(await loadCases(options.suite ?? [DEFAULT_SUITE]), { ids: options.filter, areas: options.area, tags: options.tag });
   if (cases.length === 0) throw new InputError([{ file: '--filter', message: 'no case matches; nothing to bundle' }]);
-  // 3. Write the app.
-  const routes = await Promise.all(cases.map(routeModule));
+  // 3. Bundle each route as the platform does (a route its build refuses stays out), then write the app.
+  const prepared = await Promise.all(cases.map((c) => prepareRoute(c, PLATFORM_BUNDLING[options.platform])));
+  for (const refused of prepared.filter((p) => p.failure)) {
+    process.stderr.write(`edgecompat: ${refused.module.caseId}: left out, the ${options.platform} build refuses it: ${refused.failure!.message.split('\n')[0]}\n`);
+  }
+  const routes = prepared.filter((p) => !p.failure).map((p) => p.module);
   const result = await bundleApp(routes, options.platform, options.out, { compatibilityDate: options.compatibilityDate, compatibilityFlags: options.compatibilityFlag });
   const shown = relative(process.cwd(), result.outDir) || '.';
   process.stderr.write(`edgecompat: wrote a ${options.platform} app of ${routes.length} case route(s) to ${shown} (${result.files.length} files)\n`);

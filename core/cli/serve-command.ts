@@ -16,7 +16,7 @@ import { Agent, request } from 'undici';
 import { joinUrl } from '../client.ts';
 import { loadCases } from '../loader.ts';
 import { filterCases, selectTargets } from '../planner.ts';
-import { routeModule } from '../route-modules.ts';
+import { prepareRoute } from '../route-modules.ts';
 import { EDGECOMPAT_VERSION } from '../version.ts';
 import { MANIFEST_KEY, ROUTE_PREFIX, routeHash, type Manifest } from '../../runners/http/bundle/convention.ts';
 import { RUNNERS, TARGETS } from '../../runners/registry.ts';
@@ -52,8 +52,8 @@ export async function startServe(options: ServeOptions, deps: { targets?: Target
   // 1. Load the cases and choose the target, as run does.
   const cases = filterCases(await loadCases(options.suite ?? [DEFAULT_SUITE]), { ids: options.filter, areas: options.area, tags: options.tag });
   const [target] = selectTargets([options.target], deps.targets ?? TARGETS);
-  const routes = await Promise.all(cases.map(routeModule));
-  // 2. Start the target once with every route.
+  // 2. Start the target once with every route, bundled as its platform does (serve does not keep
+  //    routes apart as run does: it is for trying the HTTP convention, not for verdicts).
   const workDir = mkdtempSync(join(tmpdir(), 'edgecompat-serve-'));
   const runner = (deps.runners ?? RUNNERS)[target.runner](target.settings, { workDir, env: process.env, log: (m) => log(`[${target.name}] ${m}`) });
   const cleanup = () => rmSync(workDir, { recursive: true, force: true });
@@ -63,10 +63,18 @@ export async function startServe(options: ServeOptions, deps: { targets?: Target
     throw new Error(`target ${target.name} cannot run here: ${reason}`);
   }
   const info = await runner.info();
+  const prepared = await Promise.all(cases.map((c) => prepareRoute(c, runner.bundling)));
+  const routes = prepared.filter((p) => !p.failure).map((p) => p.module);
+  const refused = prepared.filter((p) => p.failure).map((p) => [p.module.key, p.failure!] as const);
+  const start = async (): Promise<Loaded> => {
+    const started = await runner.start(routes);
+    for (const [key, failure] of refused) started.failures.set(key, failure);
+    return started;
+  };
   let closing = false;
   let loaded: Loaded;
   try {
-    loaded = await runner.start(routes);
+    loaded = await start();
   } catch (error) {
     await runner.stop();
     cleanup();
@@ -78,7 +86,7 @@ export async function startServe(options: ServeOptions, deps: { targets?: Target
     void runner.exited().then(async (exit) => {
       if (closing) return;
       log(`edgecompat: ${target.name} exited (code ${exit.exitCode}, signal ${exit.signal}); starting it again`);
-      loaded = await runner.start(routes);
+      loaded = await start();
       watch();
     });
   };
@@ -89,8 +97,8 @@ export async function startServe(options: ServeOptions, deps: { targets?: Target
     edgecompat: EDGECOMPAT_VERSION,
     platform: 'serve',
     runtime: `${info.runtime} ${info.version}`,
-    keys: routes.map((r) => r.key),
-    hashes: Object.fromEntries(routes.map((r) => [r.key, routeHash(r.source)])),
+    keys: prepared.map((p) => p.module.key),
+    hashes: Object.fromEntries(prepared.map((p) => [p.module.key, routeHash(p.module)])),
     failures: Object.fromEntries([...loaded.failures].map(([key, f]) => [key, { name: f.name, message: f.message, phase: f.phase }])),
   });
   const server = createServer((req, res) => {

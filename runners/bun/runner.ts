@@ -1,9 +1,10 @@
 /**
- * The Bun runner: one `bun run` process hosts every route, each on its own `Bun.serve` on
+ * The Bun runner: each route in a `bun run` process of its own, on its own `Bun.serve` on
  * 127.0.0.1 (see host.mjs). Bun has no permission model; the flags below only keep Bun from
  * reaching outside the routes (auto-install, .env files) and from outliving edgecompat.
  */
 import { fileURLToPath } from 'node:url';
+import { BUNDLING } from '../bundling.ts';
 import { ipcHostRunner } from '../ipc-route-host.ts';
 import type { RunnerFactory } from '../types.ts';
 
@@ -45,6 +46,9 @@ export const createBunRunner: RunnerFactory = (rawSettings, ctx) => {
       settings: { ...rawSettings, development },
       flags: [...BUN_FLAGS, ...(settings.flags ?? [])],
       startTimeoutMs: settings.startTimeoutMs,
+      bundling: BUNDLING.bun,
+      // A Worker would show worker globals (postMessage, close) that a deployed route does not have.
+      isolation: { description: 'a process per route', maxRoutesPerStart: 1 },
     },
     ctx,
   );

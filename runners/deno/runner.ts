@@ -1,10 +1,11 @@
 /**
- * The Deno runner: one `deno run` process hosts every route, each on its own `Deno.serve` on
+ * The Deno runner: each route in a `deno run` process of its own, on its own `Deno.serve` on
  * 127.0.0.1 (see host.mjs), with the fewest permissions that let routes be served: net for
  * 127.0.0.1:0 only (its own listeners; a route cannot reach even another route's port), no read
  * (routes are literal imports, see ipc-route-host.ts), nothing else, and never a prompt.
  */
 import { fileURLToPath } from 'node:url';
+import { BUNDLING } from '../bundling.ts';
 import { ipcHostRunner } from '../ipc-route-host.ts';
 import type { RunnerFactory } from '../types.ts';
 
@@ -42,6 +43,9 @@ export const createDenoRunner: RunnerFactory = (rawSettings, ctx) => {
       settings: rawSettings,
       flags: [...DENO_PERMISSION_FLAGS, ...(settings.flags ?? [])],
       startTimeoutMs: settings.startTimeoutMs,
+      bundling: BUNDLING.deno,
+      // A Web Worker would show worker globals (postMessage, close) that a deployed route does not have.
+      isolation: { description: 'a process per route', maxRoutesPerStart: 1 },
     },
     ctx,
   );

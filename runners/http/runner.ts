@@ -52,7 +52,7 @@ export function loadedFromManifest(url: string, manifest: Manifest, routes: Rout
     const failure = manifest.failures?.[route.key];
     const hash = manifest.hashes?.[route.key];
     if (!served.has(route.key)) failures.set(route.key, { name: 'NotDeployed', message: `not deployed at ${url}`, phase: 'load' });
-    else if (hash !== undefined && hash !== routeHash(route.source)) {
+    else if (hash !== undefined && hash !== routeHash(route)) {
       failures.set(route.key, { name: 'StaleDeploy', message: `the route deployed at ${url} differs from the case's route (bundle and deploy again)`, phase: 'load' });
     } else if (failure) failures.set(route.key, { name: failure.name, message: failure.message, phase: failure.phase ?? 'load' });
     else urls.set(route.key, routeBase(url, route.key));

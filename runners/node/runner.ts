@@ -1,8 +1,9 @@
 /**
- * The node target: plain Node.js as the baseline of the matrix. One Node process hosts every route,
- * each module imported on its own and served on its own node:http server (see host.mjs).
+ * The node target: plain Node.js as the baseline of the matrix. Each route runs in a Node process of
+ * its own, served on its own node:http server (see host.mjs).
  */
 import { fileURLToPath } from 'node:url';
+import { BUNDLING } from '../bundling.ts';
 import { ipcHostRunner } from '../ipc-route-host.ts';
 import type { RunnerFactory } from '../types.ts';
 
@@ -22,6 +23,9 @@ export const nodeRunner: RunnerFactory = (settings, ctx) =>
       versionPattern: /^v(\S+)/m,
       settings: {},
       flags: [],
+      bundling: BUNDLING.node,
+      // Node offers no cheaper fresh global scope that is still plain Node (a vm context lacks its globals).
+      isolation: { description: 'a process per route', maxRoutesPerStart: 1 },
     },
     ctx,
   );

@@ -11,13 +11,24 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { findBinary } from '../binaries.ts';
+import { BUNDLING } from '../bundling.ts';
+import { LoadFault } from '../load-fault.ts';
 import { spawnTarget, type TargetProcess } from '../process.ts';
 import type { Exit, LoadFailure, RouteModule, RunnerFactory } from '../types.ts';
 import { renderWorkerdConfig, type WorkerSpec } from './config.ts';
 import { errorName, parseStartErrors } from './load-errors.ts';
 
-/** How long workerd may take to listen (a route looping at top level hangs it for ever). */
-const START_TIMEOUT_MS = 30_000;
+/**
+ * How long workerd may take to listen with several routes: a route that loops or awaits for ever at
+ * top level hangs the whole start, and workerd does not say which one, so a batch gets no more than
+ * its shortest route timeout plus a little per route; the engine then loads each route on its own,
+ * where a hang is that route's TIMEOUT.
+ */
+const BATCH_START_MS_PER_ROUTE = 100;
+/** The load timeout of a route that gives none. */
+const DEFAULT_LOAD_TIMEOUT_MS = 30_000;
+/** Routes per workerd process: an isolate each, few enough that a batch that hangs is cheap to split. */
+const ROUTES_PER_START = 10;
 const CONFIG_FILE = 'workerd.capnp';
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const KEY = /^[a-z0-9-]+$/;
@@ -109,6 +120,8 @@ export const workerdRunner: RunnerFactory = (settings, ctx) => {
 
   /** Starts workerd with these routes; resolves once every socket listens, or once workerd gave up. */
   async function launch(routes: RouteModule[], date: string): Promise<Launch> {
+    const shortest = Math.min(...routes.map((r) => r.loadTimeoutMs ?? DEFAULT_LOAD_TIMEOUT_MS));
+    const timeoutMs = routes.length === 1 ? shortest : shortest + BATCH_START_MS_PER_ROUTE * routes.length;
     const workers: WorkerSpec[] = routes.map((r) => ({
       name: r.key,
       modules: [
@@ -127,7 +140,7 @@ export const workerdRunner: RunnerFactory = (settings, ctx) => {
     const ports = new Map<string, number>();
     const listening = new Promise<void>((resolve) => readListenEvents(child.child.stdio[3] as Readable, ports, () => ports.size === sockets.length && resolve()));
     let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), START_TIMEOUT_MS)));
+    const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)));
     const outcome = await Promise.race([listening.then(() => 'listening' as const), child.exited, timeout]);
     clearTimeout(timer);
     // 'exit' can come before the last of stderr: read it to the end before judging a failed start.
@@ -136,8 +149,10 @@ export const workerdRunner: RunnerFactory = (settings, ctx) => {
     err?.off('data', collect);
     if (outcome === 'listening') return { ok: true, proc: child, ports };
     if (outcome === 'timeout') {
-      await child.kill();
-      throw new Error(`workerd did not listen within ${START_TIMEOUT_MS} ms (a route may loop at top level): ${child.outputTail()}`);
+      // No grace: a workerd whose route loops at top level ignores SIGTERM.
+      await child.kill(0);
+      const only = routes.length === 1 ? routes[0].key : undefined;
+      throw new LoadFault(`workerd did not finish loading ${only ? 'the route' : `${routes.length} routes`} within ${timeoutMs} ms`, 'timeout', only, undefined, timeoutMs);
     }
     return { ok: false, stderr, exit: outcome };
   }
@@ -149,6 +164,11 @@ export const workerdRunner: RunnerFactory = (settings, ctx) => {
   }
 
   return {
+    bundling: BUNDLING.workerd,
+    isolation: { description: `an isolate per route, up to ${ROUTES_PER_START} in a workerd process`, maxRoutesPerStart: ROUTES_PER_START },
+    outputCursor: () => proc?.outputCursor() ?? 0,
+    outputSince: (cursor) => proc?.outputSince(cursor) ?? '',
+
     async unavailable() {
       return 'missing' in binary ? binary.missing : undefined;
     },

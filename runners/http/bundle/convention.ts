@@ -5,6 +5,7 @@
  * ever mixing two cases.
  */
 import { createHash } from 'node:crypto';
+import type { RouteModule } from '../../types.ts';
 
 /** The path prefix every case's route lives under. */
 export const ROUTE_PREFIX = '/ec';
@@ -36,9 +37,12 @@ export interface Manifest {
   failures?: Record<string, ManifestFailure>;
 }
 
-/** The short hash of a route's source that manifests carry. */
-export function routeHash(source: string): string {
-  return createHash('sha256').update(source).digest('hex').slice(0, 16);
+/**
+ * The short hash of a route that manifests carry: of the route as the case wrote it, so that the
+ * same case matches whichever platform's bundle of it was deployed.
+ */
+export function routeHash(route: Pick<RouteModule, 'source' | 'origin'>): string {
+  return createHash('sha256').update(route.origin?.source ?? route.source).digest('hex').slice(0, 16);
 }
 
 /** The base URL of case `key` under an app's base URL (no trailing slash either way). */

@@ -1,0 +1,124 @@
+/**
+ * Bundling a route as its target's platform would on deploy: esbuild with that platform's export
+ * conditions, ES module output, Node built-ins left as imports for the runtime to accept or refuse
+ * (or, where the platform offers only some, the others refused as its build refuses them).
+ *
+ * What a route observes must not change on the way. esbuild rewrites a free `require` in an ES
+ * module into its own `__require` shim (so `typeof require` would read "function" where the runtime
+ * has none). The route's own files are therefore handed to esbuild with `require` renamed to a
+ * placeholder that esbuild leaves alone, and the placeholder is renamed back in the output; npm
+ * packages are bundled as the platform's esbuild-based builds (wrangler, Vercel) bundle them. A route
+ * that imports nothing but built-ins is passed on as written (types stripped): there is nothing to
+ * bundle, so nothing may change.
+ */
+import { readFile } from 'node:fs/promises';
+import { builtinModules } from 'node:module';
+import { build, formatMessages, transform, type Loader, type Message, type Plugin } from 'esbuild';
+import type { Bundling, LoadFailure, RouteOrigin } from '../runners/types.ts';
+
+/** A name no route uses: it stands for the route's free `require` while esbuild bundles. */
+const REQUIRE_PLACEHOLDER = '__edgecompat_free_require__';
+
+/** Every name Node resolves as a built-in, with and without the `node:` prefix. */
+const NODE_BUILTINS = new Set(builtinModules.flatMap((name) => [name, `node:${name}`]));
+
+/** The bundling of a target that declares none: plain ES module resolution, built-ins left alone. */
+export const DEFAULT_BUNDLING: Bundling = { kind: 'esbuild', conditions: [] };
+
+/** A route ready to host, or why the platform's build refuses it. */
+export type BundleOutcome = { source: string } | { failure: LoadFailure };
+
+/** True when `specifier` names a Node built-in (`fs`, `node:fs`, `node:test` ...). */
+export function isNodeBuiltin(specifier: string): boolean {
+  return specifier.startsWith('node:') || NODE_BUILTINS.has(specifier);
+}
+
+const LOADERS: Record<string, Loader> = { '.ts': 'ts', '.mts': 'ts', '.cts': 'ts', '.tsx': 'tsx', '.jsx': 'jsx', '.js': 'js', '.mjs': 'js', '.cjs': 'js' };
+
+function loaderOf(path: string): Loader {
+  const ext = /\.[a-z]+$/.exec(path)?.[0] ?? '.js';
+  return LOADERS[ext] ?? 'js';
+}
+
+/** Strips TypeScript's types and renames a free `require` to the placeholder; nothing else changes. */
+async function protectRequire(source: string, loader: Loader, sourcefile: string): Promise<string> {
+  const { code } = await transform(source, { loader, format: 'esm', target: 'esnext', sourcefile, define: { require: REQUIRE_PLACEHOLDER } });
+  return code;
+}
+
+/** The route's own files (not npm packages) go through protectRequire on their way into the bundle. */
+const ownFiles: Plugin = {
+  name: 'edgecompat-own-files',
+  setup(b) {
+    b.onLoad({ filter: /\.[cm]?[jt]sx?$/ }, async (args) => {
+      if (args.namespace !== 'file' || /[\\/]node_modules[\\/]/.test(args.path)) return undefined;
+      return { contents: await protectRequire(await readFile(args.path, 'utf8'), loaderOf(args.path), args.path), loader: 'js' };
+    });
+  },
+};
+
+/**
+ * The route's import specifiers (static, and dynamic with a literal), found by esbuild without
+ * resolving them. `require` calls are left out: the route's own `require` is never bundled (see above).
+ */
+async function importsOf(source: string, loader: Loader): Promise<string[]> {
+  const result = await build({
+    stdin: { contents: source, loader },
+    bundle: true,
+    write: false,
+    metafile: true,
+    format: 'esm',
+    platform: 'neutral',
+    external: ['*'],
+    logLevel: 'silent',
+  });
+  const kinds = new Set(['import-statement', 'dynamic-import']);
+  return Object.values(result.metafile.inputs).flatMap((input) => input.imports.filter((i) => kinds.has(i.kind) && i.path !== '<runtime>').map((i) => i.path));
+}
+
+async function describe(errors: Message[]): Promise<string> {
+  const text = await formatMessages(errors, { kind: 'error', color: false });
+  return text.join('').trim();
+}
+
+/**
+ * Bundles one route for a target (`name` labels an inline route in messages). A build error (a syntax error, an import that does not resolve,
+ * a built-in the platform does not offer) is the route's refusal at build, with esbuild's message.
+ */
+export async function bundleRoute(origin: RouteOrigin, bundling: Bundling = DEFAULT_BUNDLING, name = 'route'): Promise<BundleOutcome> {
+  const loader: Loader = origin.lang === 'ts' ? 'ts' : 'js';
+  // An inline route has no file: messages name it after its case, in its case file's folder.
+  const sourcefile = origin.file ?? `${name}.js`;
+  try {
+    // 1. Types stripped, and nothing more, is what a runner gets when it bundles nothing itself.
+    const stripped = origin.lang === 'ts' ? (await transform(origin.source, { loader, format: 'esm', target: 'esnext', sourcefile })).code : origin.source;
+    if (bundling.kind === 'platform') return { source: stripped };
+    // 2. Built-ins are the runtime's to accept or refuse, unless the platform lists the only ones it offers.
+    const supported = bundling.nodeBuiltins?.supported;
+    const external = supported ? supported.flatMap((name) => [name, `node:${name}`]) : ['node:*', ...NODE_BUILTINS];
+    const imports = await importsOf(origin.source, loader);
+    const refusable = supported !== undefined && imports.some((i) => isNodeBuiltin(i) && !external.includes(i));
+    // 3. Nothing to bundle: the route as written.
+    if (!refusable && imports.every(isNodeBuiltin)) return { source: stripped };
+    // 4. Bundle the route, its files and its packages into one ES module.
+    const result = await build({
+      stdin: { contents: await protectRequire(origin.source, loader, sourcefile), loader: 'js', resolveDir: origin.resolveDir, sourcefile },
+      bundle: true,
+      write: false,
+      format: 'esm',
+      platform: 'neutral',
+      target: 'esnext',
+      charset: 'utf8',
+      conditions: bundling.conditions,
+      mainFields: bundling.mainFields ?? ['module', 'main'],
+      external,
+      plugins: [ownFiles],
+      logLevel: 'silent',
+    });
+    return { source: result.outputFiles[0].text.replaceAll(REQUIRE_PLACEHOLDER, 'require') };
+  } catch (error) {
+    const errors = (error as { errors?: Message[] }).errors;
+    const message = errors?.length ? await describe(errors) : String((error as Error).message ?? error);
+    return { failure: { name: 'BuildError', message, phase: 'build' } };
+  }
+}

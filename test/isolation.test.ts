@@ -1,0 +1,50 @@
+/**
+ * No case's result depends on which other cases share its target: hostile routes (patching
+ * prototypes, deleting globals, setting process.exitCode, leaving timers running, rejecting a promise
+ * after responding) run together with the shipped suites, and every shipped case's status equals a
+ * run without them, in two shuffled orders.
+ */
+import { describe, expect, it } from 'vitest';
+import type { Report } from '../core/report-types.ts';
+import type { Case } from '../core/types.ts';
+import { runSuites } from './support/run-suites.ts';
+
+const RUNTIMES = ['node', 'edge-runtime', 'workerd', 'deno', 'bun'];
+
+/** A seeded shuffle (mulberry32), so a failing order can be run again. */
+function shuffled(seed: number): (cases: Case[]) => Case[] {
+  return (cases) => {
+    let state = seed;
+    const random = () => {
+      state = (state + 0x6d2b79f5) | 0;
+      let t = Math.imul(state ^ (state >>> 15), 1 | state);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+    const out = [...cases];
+    for (let i = out.length - 1; i > 0; i--) {
+      const j = Math.floor(random() * (i + 1));
+      [out[i], out[j]] = [out[j], out[i]];
+    }
+    return out;
+  };
+}
+
+/** `target caseId -> status` for the shipped cases (not the hostile ones). */
+function shipped(report: Report): Record<string, string> {
+  return Object.fromEntries(report.results.filter((r) => !r.caseId.startsWith('hostile/')).map((r) => [`${r.target} ${r.caseId}`, r.status]));
+}
+
+describe('isolation', () => {
+  it('hostile routes change no shipped case, whatever the order', async () => {
+    const clean = await runSuites({ suites: ['suites'], targets: RUNTIMES });
+    const first = await runSuites({ suites: ['suites', 'test/fixtures/suites/hostile'], targets: RUNTIMES, order: shuffled(7) });
+    const second = await runSuites({ suites: ['suites', 'test/fixtures/suites/hostile'], targets: RUNTIMES, order: shuffled(1234) });
+    const expected = shipped(clean);
+    expect(Object.keys(expected).length).toBeGreaterThan(400);
+    expect(shipped(first)).toEqual(expected);
+    expect(shipped(second)).toEqual(expected);
+    // The hostile cases did run, and each on every runtime.
+    expect(first.results.filter((r) => r.caseId.startsWith('hostile/')).length).toBe(6 * RUNTIMES.length);
+  }, 300_000);
+});

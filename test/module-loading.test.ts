@@ -1,0 +1,75 @@
+/**
+ * Routes load as their platform loads them, on every runtime column: an ES module with top-level
+ * await, a static import of node:buffer, a route file importing a helper and an npm package (each
+ * resolved with the platform's export condition); bundling changes nothing a route observes; and a
+ * route that hangs, throws or ends its process while loading is that case's result alone.
+ */
+import { describe, expect, it } from 'vitest';
+import { columnMs, runSuites, statusesOf } from './support/run-suites.ts';
+
+const RUNTIMES = ['node', 'edge-runtime', 'workerd', 'deno', 'bun'];
+/** The export condition each column's platform resolves packages with (runners/bundling.ts). */
+const RUNTIME_KEY: Record<string, string> = { node: 'node', 'edge-runtime': 'edge-light', workerd: 'workerd', 'workerd-2024-09-23': 'workerd', deno: 'deno', bun: 'bun' };
+const FIXTURES = 'test/fixtures/suites';
+
+describe('module loading', () => {
+  it('runs top-level await, node:buffer and imports of a helper and a package on every runtime', async () => {
+    const report = await runSuites({ suites: ['suites/modules'], targets: [...RUNTIMES, 'workerd-2024-09-23'] });
+    for (const target of Object.keys(RUNTIME_KEY)) {
+      const statuses = statusesOf(report, target);
+      expect(statuses['modules/loading/top-level-await'], target).toBe('PASS');
+      expect(statuses['modules/loading/imports-helper-and-package'], target).toBe('PASS');
+      const imported = report.results.find((r) => r.target === target && r.caseId === 'modules/loading/imports-helper-and-package')!;
+      expect(JSON.parse(imported.observation.steps[0].bodyExcerpt!), target).toEqual({ greeting: 'hello, edge', runtimeKey: RUNTIME_KEY[target] });
+    }
+    // node:buffer: Vercel's Edge Runtime offers it (vercel.com/docs/functions/runtimes/edge); workerd
+    // before nodejs_compat was on by default does not, and refuses the module itself.
+    for (const target of RUNTIMES) expect(statusesOf(report, target)['modules/loading/static-import-node-buffer'], target).toBe('PASS');
+    const old = report.results.find((r) => r.target === 'workerd-2024-09-23' && r.caseId === 'modules/loading/static-import-node-buffer')!;
+    expect(old.status).toBe('FAIL');
+    expect(old.observation.loadError?.message).toMatch(/No such module "node:buffer"/);
+  }, 120_000);
+
+  it('bundling a route changes nothing it observes, on any runtime', async () => {
+    const report = await runSuites({ suites: [`${FIXTURES}/bundling`], targets: RUNTIMES });
+    for (const target of RUNTIMES) {
+      const body = (id: string) => JSON.parse(report.results.find((r) => r.target === target && r.caseId === `bundling/probes/${id}`)!.observation.steps[0].bodyExcerpt!);
+      const plain = body('unbundled');
+      const bundled = body('bundled');
+      // The bundled route's own code and its helper see exactly what the unbundled route sees.
+      expect(bundled.own, target).toEqual(plain.own);
+      expect(bundled.helper, target).toEqual(plain.own);
+    }
+    // And what they see is each runtime's: edge runtimes have no require at all.
+    const seen = (target: string) => JSON.parse(report.results.find((r) => r.target === target && r.caseId === 'bundling/probes/unbundled')!.observation.steps[0].bodyExcerpt!).own;
+    expect(seen('edge-runtime').require).toBe('undefined');
+    expect(seen('workerd').callRequire).toBe('ReferenceError');
+  }, 120_000);
+
+  it('a route that loops for ever at top level is its own TIMEOUT; the column goes on and ends soon after', async () => {
+    const report = await runSuites({ suites: [`${FIXTURES}/load-faults/loops.yaml`], targets: RUNTIMES });
+    for (const target of RUNTIMES) {
+      expect(statusesOf(report, target), target).toEqual({
+        'load-faults/loops/first-fine': 'PASS',
+        'load-faults/loops/loops-at-top-level': 'TIMEOUT',
+        'load-faults/loops/throws-at-load': 'PASS',
+        'load-faults/loops/second-fine': 'PASS',
+      });
+      // The case timeout is 3 s: the column must not wait for it more than once, plus a few seconds.
+      expect(columnMs(report, target), target).toBeLessThan(3000 + 7000);
+    }
+  }, 120_000);
+
+  it('a route that never settles or ends its process while loading fails alone', async () => {
+    const report = await runSuites({ suites: [`${FIXTURES}/load-faults/never-loads.yaml`], targets: RUNTIMES });
+    for (const target of RUNTIMES) {
+      const statuses = statusesOf(report, target);
+      expect(statuses['load-faults/never-loads/fine'], target).toBe('PASS');
+      expect(statuses['load-faults/never-loads/awaits-for-ever'], target).not.toBe('PASS');
+      expect(['TIMEOUT', 'CRASH', 'FAIL'], target).toContain(statuses['load-faults/never-loads/awaits-for-ever']);
+    }
+    // A runtime with a process of its own per route ends it: that case is CRASH. Edge runtimes have no process.exit.
+    for (const target of ['node', 'deno', 'bun']) expect(statusesOf(report, target)['load-faults/never-loads/exits-while-loading'], target).toBe('CRASH');
+    for (const target of ['edge-runtime', 'workerd']) expect(statusesOf(report, target)['load-faults/never-loads/exits-while-loading'], target).toBe('PASS');
+  }, 120_000);
+});

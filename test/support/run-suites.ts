@@ -1,0 +1,63 @@
+/**
+ * Running suites through the real engine from a test, without the CLI: every built-in column named,
+ * a report in a temporary folder (validated on write, as every run's is), the report returned.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadCases } from '../../core/loader.ts';
+import { Recorder } from '../../core/recorder.ts';
+import type { Report } from '../../core/report-types.ts';
+import { runMatrix } from '../../core/run-matrix.ts';
+import type { Case } from '../../core/types.ts';
+import { RUNNERS, TARGETS } from '../../runners/registry.ts';
+
+/** Options of one test run. */
+export interface SuiteRun {
+  /** Suite folders or files (relative to the project root or absolute). */
+  suites: string[];
+  /** Column names from the registry. */
+  targets: string[];
+  /** Reorders the loaded cases before the run (the engine runs them in the order given). */
+  order?: (cases: Case[]) => Case[];
+  concurrency?: number;
+  jobs?: number;
+}
+
+/** Runs the suites on the columns and returns the report. */
+export async function runSuites(run: SuiteRun): Promise<Report> {
+  const all = await loadCases(run.suites);
+  const cases = run.order ? run.order(all) : all;
+  const targets = run.targets.map((name) => {
+    const target = TARGETS.find((t) => t.name === name);
+    if (!target) throw new Error(`no column ${name}`);
+    return target;
+  });
+  const out = mkdtempSync(join(tmpdir(), 'edgecompat-test-run-'));
+  try {
+    return await runMatrix({
+      cases,
+      allCases: all,
+      targets,
+      runners: RUNNERS,
+      recorder: new Recorder(out),
+      concurrency: run.concurrency ?? 4,
+      jobs: run.jobs ?? 3,
+      signal: new AbortController().signal,
+      log: () => {},
+    });
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+}
+
+/** `caseId -> status` of one column of a report. */
+export function statusesOf(report: Report, target: string): Record<string, string> {
+  return Object.fromEntries(report.results.filter((r) => r.target === target).map((r) => [r.caseId, r.status]));
+}
+
+/** A column's wall time in ms, from its run info. */
+export function columnMs(report: Report, target: string): number {
+  const run = report.targets.find((t) => t.name === target)!;
+  return Date.parse(run.endedAt) - Date.parse(run.startedAt);
+}
