@@ -5,7 +5,7 @@
  */
 import { isDeepStrictEqual } from 'node:util';
 import { InputError, type Problem } from './input-error.ts';
-import type { CaseEntry, Report, Result, TargetRun } from './report-types.ts';
+import { REPORT_SCHEMA_VERSION, type CaseEntry, type Report, type Result, type TargetRun } from './report-types.ts';
 
 /** Options of {@link mergeReports}. */
 export interface MergeOptions {
@@ -97,7 +97,7 @@ export function mergeReports(reports: Report[], options: MergeOptions = {}): Rep
   // 6. Assemble: run info spans every input; `shard` is dropped.
   const first = reports[0];
   return {
-    schemaVersion: 1,
+    schemaVersion: REPORT_SCHEMA_VERSION,
     edgecompatVersion: first.edgecompatVersion,
     caseSetHash: first.caseSetHash,
     startedAt: reports.map((r) => r.startedAt).reduce(earliest),

@@ -7,7 +7,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from './input-error.ts';
 import { REPORT_FILE } from './recorder.ts';
-import type { Report } from './report-types.ts';
+import { REPORT_SCHEMA_VERSION, type Report } from './report-types.ts';
 import { describeError, validateReport } from './schemas.ts';
 
 /** Schema problems listed per file before the rest are summarised. */
@@ -29,6 +29,10 @@ export function parseReport(text: string, file: string): Report {
     value = JSON.parse(text);
   } catch (error) {
     throw new InputError([{ file, message: `not valid JSON: ${(error as Error).message}` }]);
+  }
+  const version = (value as { schemaVersion?: unknown } | null)?.schemaVersion;
+  if (typeof version === 'number' && version !== REPORT_SCHEMA_VERSION) {
+    throw new InputError([{ file, path: '/schemaVersion', message: `a report of schema version ${version}; this edgecompat reads version ${REPORT_SCHEMA_VERSION}: run the matrix again with it` }]);
   }
   if (!validateReport(value)) {
     // The schema's own words, one line each: `file /results/3/status: must be equal to one of ...`

@@ -44,9 +44,16 @@ export interface Result {
   observation: Observation;
 }
 
+/**
+ * The version of the report's shape. 2: a step's headers are every field line in order
+ * (`headerFields`), observations may hold `buildWarnings`, `loadTimedOutMs` and `output`, and target
+ * runs `isolation`.
+ */
+export const REPORT_SCHEMA_VERSION = 2;
+
 /** The canonical report.json. */
 export interface Report {
-  schemaVersion: 1;
+  schemaVersion: typeof REPORT_SCHEMA_VERSION;
   edgecompatVersion: string;
   /** A hash of the cases' content: shards and runs merge only when it matches. */
   caseSetHash: string;

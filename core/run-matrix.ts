@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { createClientAgent } from './client.ts';
 import { runColumn } from './engine.ts';
 import type { Recorder } from './recorder.ts';
-import type { CaseEntry, Report, Result, TargetRun } from './report-types.ts';
+import { REPORT_SCHEMA_VERSION, type CaseEntry, type Report, type Result, type TargetRun } from './report-types.ts';
 import { caseSetHash, prepareRoute, type PreparedRoute } from './route-modules.ts';
 import type { Case, Status } from './types.ts';
 import { EDGECOMPAT_VERSION } from './version.ts';
@@ -65,7 +65,7 @@ export async function runMatrix(options: MatrixOptions): Promise<Report> {
   }
   const order = new Map(options.targets.map((t, i) => [t.name, i]));
   const report: Report = {
-    schemaVersion: 1,
+    schemaVersion: REPORT_SCHEMA_VERSION,
     edgecompatVersion: EDGECOMPAT_VERSION,
     caseSetHash: caseSetHash(options.allCases),
     startedAt,

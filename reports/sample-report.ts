@@ -3,7 +3,7 @@
  * mixed statuses, chunk timelines, errors, known failures, and (on request) hostile strings in every
  * place a case or a runtime can put text. Deterministic: the same options give the same report.
  */
-import type { CaseEntry, Report, Result, TargetRun } from '../core/report-types.ts';
+import { REPORT_SCHEMA_VERSION, type CaseEntry, type Report, type Result, type TargetRun } from '../core/report-types.ts';
 import type { Observation, Status, StepObservation } from '../core/types.ts';
 
 /** Strings that would run script, break markup or break XML if a renderer forgot to escape them. */
@@ -163,7 +163,7 @@ export function buildSampleReport(opts: SampleOptions = {}): Report {
     });
   });
   return {
-    schemaVersion: 1,
+    schemaVersion: REPORT_SCHEMA_VERSION,
     edgecompatVersion: '0.1.0',
     caseSetHash: '0123456789abcdef',
     startedAt: '2025-11-20T10:00:00.000Z',

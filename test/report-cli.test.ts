@@ -144,6 +144,14 @@ describe.skipIf(!wired)('edgecompat report, merge and diff in a child process', 
     }
   });
 
+  it('a report of an older schema version exits 2 and says to run again', () => {
+    const old = save('old/report.json', { ...whole, schemaVersion: 1 });
+    const r = cli('diff', old, wholePath);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(old);
+    expect(r.stderr).toContain('a report of schema version 1; this edgecompat reads version 2');
+  });
+
   it('merge of different case sets exits 2 naming both files', () => {
     const other = save('other/report.json', { ...half(1), caseSetHash: 'fedcba9876543210' });
     const r = cli('merge', shardPaths[0], other, '--out', join(dir, 'y.json'));
