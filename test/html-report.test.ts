@@ -107,6 +107,28 @@ describe('the cell detail', () => {
   });
 });
 
+describe('the cell detail of a case', () => {
+  it('shows build warnings, a load timeout, the isolation and what the target printed', () => {
+    const panel = new FakeElement('section');
+    const detailBody = new FakeElement('div');
+    const document = { createElement: (tag: string) => new FakeElement(tag), getElementById: (id: string) => (id === 'detail' ? panel : detailBody) };
+    const showDetail = runInNewContext(`${CLIENT_DETAIL_JS}; showDetail`, { document, Node: FakeElement }) as (c: unknown, t: unknown, r: unknown) => void;
+    const testCase = { id: 'a/b/c', title: 't', source: 'https://example.org', file: 'f.yaml', area: 'a', feature: 'b', tags: [], route: 'export default () => new Response()', steps: [] };
+    const target = { name: 'nextjs', runtime: 'nextjs', version: '16', isolation: 'a process per route' };
+    const result = {
+      status: 'TIMEOUT', expected: 'PASS', message: 'm', durationMs: 1,
+      observation: { buildWarnings: ['A Node.js API is used (process.cwd)'], loadTimedOutMs: 3000, output: 'TypeError: immutable', steps: [] },
+    };
+    showDetail(testCase, target, result);
+    const texts = descendants(detailBody).map((e) => e.textContent);
+    expect(texts).toContain('Build warnings (the route was built and served)');
+    expect(texts).toContain('A Node.js API is used (process.cwd)');
+    expect(texts).toContain('after 3000 ms');
+    expect(texts).toContain('TypeError: immutable');
+    expect(texts.some((t) => t.includes('a process per route'))).toBe(true);
+  });
+});
+
 describe('escape helpers', () => {
   it('jsonForScript round-trips and hides < > & U+2028', () => {
     const value = { a: '</script><!-- & \u2028 \u2029 \uD800' };

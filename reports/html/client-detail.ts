@@ -96,7 +96,7 @@ function showDetail(c, t, r) {
   body.textContent = '';
   body.appendChild(el('h3', 'mono', c.id));
   body.appendChild(el('p', 'ttl', c.title));
-  body.appendChild(el('p', 'nb', t.name + ' \u00b7 ' + t.runtime + ' ' + t.version + (t.skipped ? ' \u00b7 skipped: ' + t.skipped : '')));
+  body.appendChild(el('p', 'nb', t.name + ' \u00b7 ' + t.runtime + ' ' + t.version + (t.isolation ? ' \u00b7 ' + t.isolation : '') + (t.skipped ? ' \u00b7 skipped: ' + t.skipped : '')));
   var v = el('div', 'verdict');
   v.appendChild(el('span', 'st s-' + r.status, r.status));
   v.appendChild(el('span', 'nb', 'expected ' + r.expected + (r.status !== r.expected ? ' \u2014 unexpected' : '') + ' \u00b7 ' + r.durationMs + ' ms'));
@@ -109,14 +109,24 @@ function showDetail(c, t, r) {
   if (c.probe) { body.appendChild(el('h4', '', 'Probe')); body.appendChild(el('pre', '', pretty(c.probe))); }
   if (c.refused) { body.appendChild(el('h4', '', 'Must be refused with')); body.appendChild(el('pre', '', pretty(c.refused))); }
   var o = r.observation;
-  if (o.loadError || o.crashed || o.harnessError || o.skipped) {
+  if (o.loadError || o.crashed || o.harnessError || o.skipped || o.loadTimedOutMs !== undefined) {
     body.appendChild(el('h4', '', 'Error'));
     body.appendChild(dl([['load error', o.loadError ? errorText(o.loadError) + ' (' + o.loadError.phase + ')' : ''],
+      ['load timed out', o.loadTimedOutMs !== undefined ? 'after ' + o.loadTimedOutMs + ' ms' : ''],
       ['crashed', o.crashed ? 'exit code ' + o.crashed.exitCode + ', signal ' + o.crashed.signal : ''],
       ['harness error', errorText(o.harnessError)], ['skipped', o.skipped]]));
     if (o.crashed && o.crashed.stderrTail) body.appendChild(el('pre', 'stderr', o.crashed.stderrTail));
   }
+  if (o.buildWarnings && o.buildWarnings.length) {
+    // A warning is not a refusal: the build went on and the route was served.
+    body.appendChild(el('h4', '', 'Build warnings (the route was built and served)'));
+    body.appendChild(el('pre', 'stderr', o.buildWarnings.join('\n\n')));
+  }
   for (var i = 0; i < Math.max(c.steps.length, o.steps.length); i++) stepSection(body, i, c.steps[i], o.steps[i]);
+  if (o.output) {
+    body.appendChild(el('h4', '', 'What the target printed while the case ran'));
+    body.appendChild(el('pre', 'stderr', o.output));
+  }
   var details = el('details');
   details.open = c.route.length < 1500;
   details.appendChild(el('summary', '', 'Route source'));
