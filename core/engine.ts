@@ -72,17 +72,34 @@ export async function runColumn(job: ColumnJob): Promise<void> {
   const batches: Case[][] = [];
   for (let i = 0; i < hosted.length; i += size) batches.push(hosted.slice(i, i + size));
   const lanes = Math.max(1, Math.min(batches.length, Math.ceil(job.concurrency / size)));
+  // A target that builds once for every route (Next.js) builds now; each runner is told the routes.
+  const every = hosted.map((c) => job.routes.get(c.id)!.module);
+  try {
+    await first.prepare?.(every);
+  } catch (error) {
+    await first.stop();
+    const reason = { name: (error as Error).name ?? 'Error', message: (error as Error).message ?? String(error) };
+    for (const testCase of hosted) emit({ testCase, observation: { harnessError: reason, steps: [] }, durationMs: 0 });
+    return;
+  }
   const perBatch = Math.max(1, Math.ceil(job.concurrency / lanes));
   // A lane moves on once its batch's cases have run; the batch settles (and is stopped) meanwhile.
   const settling: Array<Promise<void>> = [];
   let made = 0;
   const nextRunner = () => (made++ === 0 ? first : job.runnerFor(made - 1));
+  /** A new runner, told the routes as the first was (its column's shared state makes that cheap). */
+  const preparedRunner = async (): Promise<Runner> => {
+    const fresh = made === 0;
+    const runner = nextRunner();
+    if (!fresh) await runner.prepare?.(every);
+    return runner;
+  };
   const lane = async () => {
     for (let batch = batches.shift(); batch && !job.signal.aborted; batch = batches.shift()) {
-      const runner = nextRunner();
+      const runner = await preparedRunner();
       let ran!: () => void;
       const hasRun = new Promise<void>((resolve) => (ran = resolve));
-      const whole = runBatch(batch, runner, { job, concurrency: perBatch, emit, nextRunner }, ran).finally(() => runner.stop());
+      const whole = runBatch(batch, runner, { job, concurrency: perBatch, emit, nextRunner: preparedRunner }, ran).finally(() => runner.stop());
       settling.push(whole);
       await Promise.race([hasRun, whole]);
     }
@@ -103,7 +120,7 @@ interface BatchContext {
   concurrency: number;
   emit: Emit;
   /** A new runner of the column, for batches split off this one. */
-  nextRunner(): Runner;
+  nextRunner(): Promise<Runner>;
 }
 
 async function runBatch(batch: Case[], runner: Runner, context: BatchContext, ran: () => void = () => {}): Promise<void> {
@@ -178,7 +195,7 @@ async function runBatch(batch: Case[], runner: Runner, context: BatchContext, ra
       const singles = [...rest];
       const lane = async () => {
         for (let testCase = singles.shift(); testCase && !job.signal.aborted; testCase = singles.shift()) {
-          const own = context.nextRunner();
+          const own = await context.nextRunner();
           await runBatch([testCase], own, { ...context, concurrency: 1 }).finally(() => own.stop());
         }
       };

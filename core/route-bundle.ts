@@ -12,15 +12,13 @@
  * bundle, so nothing may change.
  */
 import { readFile } from 'node:fs/promises';
-import { builtinModules } from 'node:module';
 import { build, formatMessages, transform, type Loader, type Message, type Plugin } from 'esbuild';
 import type { Bundling, LoadFailure, RouteOrigin } from '../runners/types.ts';
+import { isNodeBuiltin, moduleImports, nodeBuiltinNames } from './module-imports.ts';
 
 /** A name no route uses: it stands for the route's free `require` while esbuild bundles. */
 const REQUIRE_PLACEHOLDER = '__edgecompat_free_require__';
 
-/** Every name Node resolves as a built-in, with and without the `node:` prefix. */
-const NODE_BUILTINS = new Set(builtinModules.flatMap((name) => [name, `node:${name}`]));
 
 /** The bundling of a target that declares none: plain ES module resolution, built-ins left alone. */
 export const DEFAULT_BUNDLING: Bundling = { kind: 'esbuild', conditions: [] };
@@ -28,10 +26,6 @@ export const DEFAULT_BUNDLING: Bundling = { kind: 'esbuild', conditions: [] };
 /** A route ready to host, or why the platform's build refuses it. */
 export type BundleOutcome = { source: string } | { failure: LoadFailure };
 
-/** True when `specifier` names a Node built-in (`fs`, `node:fs`, `node:test` ...). */
-export function isNodeBuiltin(specifier: string): boolean {
-  return specifier.startsWith('node:') || NODE_BUILTINS.has(specifier);
-}
 
 const LOADERS: Record<string, Loader> = { '.ts': 'ts', '.mts': 'ts', '.cts': 'ts', '.tsx': 'tsx', '.jsx': 'jsx', '.js': 'js', '.mjs': 'js', '.cjs': 'js' };
 
@@ -57,25 +51,6 @@ const ownFiles: Plugin = {
   },
 };
 
-/**
- * The route's import specifiers (static, and dynamic with a literal), found by esbuild without
- * resolving them. `require` calls are left out: the route's own `require` is never bundled (see above).
- */
-async function importsOf(source: string, loader: Loader): Promise<string[]> {
-  const result = await build({
-    stdin: { contents: source, loader },
-    bundle: true,
-    write: false,
-    metafile: true,
-    format: 'esm',
-    platform: 'neutral',
-    external: ['*'],
-    logLevel: 'silent',
-  });
-  const kinds = new Set(['import-statement', 'dynamic-import']);
-  return Object.values(result.metafile.inputs).flatMap((input) => input.imports.filter((i) => kinds.has(i.kind) && i.path !== '<runtime>').map((i) => i.path));
-}
-
 async function describe(errors: Message[]): Promise<string> {
   const text = await formatMessages(errors, { kind: 'error', color: false });
   return text.join('').trim();
@@ -95,8 +70,9 @@ export async function bundleRoute(origin: RouteOrigin, bundling: Bundling = DEFA
     if (bundling.kind === 'platform') return { source: stripped };
     // 2. Built-ins are the runtime's to accept or refuse, unless the platform lists the only ones it offers.
     const supported = bundling.nodeBuiltins?.supported;
-    const external = supported ? supported.flatMap((name) => [name, `node:${name}`]) : ['node:*', ...NODE_BUILTINS];
-    const imports = await importsOf(origin.source, loader);
+    const external = supported ? supported.flatMap((name) => [name, `node:${name}`]) : ['node:*', ...nodeBuiltinNames()];
+    // The route's own require is never bundled (see above), so only imports count.
+    const imports = (await moduleImports(origin.source, loader)).filter((i) => i.kind === 'import-statement' || i.kind === 'dynamic-import').map((i) => i.path);
     const refusable = supported !== undefined && imports.some((i) => isNodeBuiltin(i) && !external.includes(i));
     // 3. Nothing to bundle: the route as written.
     if (!refusable && imports.every(isNodeBuiltin)) return { source: stripped };

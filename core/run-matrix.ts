@@ -103,7 +103,8 @@ async function runTarget(
   };
   let runner: Runner;
   let info: TargetInfo;
-  const newRunner = (dir: string) => options.runners[target.runner](target.settings, { workDir: dir, env: process.env, log });
+  const shared = new Map<string, unknown>();
+  const newRunner = (dir: string) => options.runners[target.runner](target.settings, { workDir: dir, env: process.env, log, shared });
   try {
     runner = newRunner(workDir);
     const reason = await runner.unavailable();

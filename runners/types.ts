@@ -94,6 +94,11 @@ export interface RunnerContext {
   env: NodeJS.ProcessEnv;
   /** Progress and diagnostics for humans; never parsed. */
   log(message: string): void;
+  /**
+   * State shared by every runner of one column in one run (the engine makes several, one per batch):
+   * what `prepare()` made once for all of them, such as a build every batch serves.
+   */
+  shared?: Map<string, unknown>;
 }
 
 /** A target: one column of the matrix. Created by a factory from the registry. */
@@ -102,6 +107,11 @@ export interface Runner {
   readonly bundling?: Bundling;
   /** Why this target cannot run here (binary missing ...), or undefined when it can. */
   unavailable(): Promise<string | undefined>;
+  /**
+   * Called with every route of the column before any start(), on each runner of the column: a target
+   * that builds once for all its routes (Next.js) builds here, and start() then serves a batch of them.
+   */
+  prepare?(routes: RouteModule[]): Promise<void>;
   /** Name, real version and settings of the runtime. */
   info(): Promise<TargetInfo>;
   /**

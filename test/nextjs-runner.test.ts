@@ -1,8 +1,10 @@
 /**
  * The Next.js runner against the pinned next, once per router kind (one cold build each: a per-run
  * nonce in one route makes the hash new): routes answer over real HTTP, a route using eval is a
- * 'build' failure with Next's message, chunks stream, an unchanged second start reuses the build,
- * exited() reports a server killed from outside, and no next process outlives stop().
+ * 'build' failure with Next's message, chunks stream, a route sees its URL exactly as the client
+ * asked for it (no trace of the mount), a route from a file and an inline route import a helper and
+ * a package that Next bundles itself, an unchanged second start reuses the build, exited() reports a
+ * server killed from outside, and no next process outlives stop().
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,8 +23,33 @@ export default () => new Response(new ReadableStream({
   async start(c) { c.enqueue(enc.encode('a')); await new Promise((r) => setTimeout(r, 300)); c.enqueue(enc.encode('b')); c.close(); },
 }))`,
   evil: `export default () => new Response(String(eval('1+1')))`,
+  url: 'export default (request) => new Response(request.url)',
 };
-const routes: RouteModule[] = Object.entries(ROUTES).map(([key, source]) => ({ caseId: `test/${key}`, key, source }));
+/** test/fixtures/nextjs/imports: route.ts imports ./lib.ts and ec-fixture-shout from its own node_modules. */
+const IMPORTS = join(import.meta.dirname, 'fixtures', 'nextjs', 'imports');
+const ROUTE_FILE = join(IMPORTS, 'route.ts');
+const INLINE_TS = `import { greet } from './lib.ts';
+import shout from 'ec-fixture-shout';
+export default (request: Request): Response => new Response(greet('inline') + ' ' + shout('pkg'));
+`;
+const routes: RouteModule[] = [
+  ...Object.entries(ROUTES).map(([key, source]) => ({ caseId: `test/${key}`, key, source })),
+  // As the engine hands them over: \`source\` has the types stripped, \`origin\` says where the route lives.
+  {
+    caseId: 'test/imports-file',
+    key: 'imports-file',
+    source: '(unused: Next builds the origin)',
+    origin: { source: readFileSync(ROUTE_FILE, 'utf8'), lang: 'ts', file: ROUTE_FILE, resolveDir: IMPORTS },
+  },
+  { caseId: 'test/imports-inline', key: 'imports-inline', source: '(unused: Next builds the origin)', origin: { source: INLINE_TS, lang: 'ts', resolveDir: IMPORTS } },
+  // An inline TypeScript route that imports nothing: written into the app as written; Next strips the types.
+  {
+    caseId: 'test/typed',
+    key: 'typed',
+    source: '(unused: Next builds the origin)',
+    origin: { source: "const label: string = 'typed';\nexport default (request: Request): Response => new Response(`${label} ${request.method}`);\n", lang: 'ts', resolveDir: IMPORTS },
+  },
+];
 
 /** Pids in a process group (Linux /proc): the server and anything it spawned. */
 function groupMembers(pgid: number): number[] {
@@ -68,7 +95,7 @@ describe.skipIf(missing !== undefined).each(['pages', 'app'])('nextjs runner, %s
 
   it('builds in one cold build, with eval refused at build time and the others served', () => {
     expect(runner.lastBuild()?.reused).toBe(false);
-    expect([...loaded.urls.keys()].sort()).toEqual(['object', 'plain', 'stream']);
+    expect([...loaded.urls.keys()].sort()).toEqual(['imports-file', 'imports-inline', 'object', 'plain', 'stream', 'typed', 'url']);
     const failure = loaded.failures.get('evil');
     expect(failure?.phase).toBe('build');
     expect(failure?.message).toMatch(/Dynamic Code Evaluation/);
@@ -84,6 +111,29 @@ describe.skipIf(missing !== undefined).each(['pages', 'app'])('nextjs runner, %s
     expect(text).toMatch(new RegExp(`^plain POST http://[^/]+/api/ec/plain/p\\?q=1`));
     const object = await fetch(loaded.urls.get('object')!);
     expect(await object.text()).toBe('object obj true');
+  });
+
+  it('shows a route its path suffix and query exactly as sent: no catch-all params, nothing of the mount', async () => {
+    const base = loaded.urls.get('url')!;
+    // Next names every loopback host "localhost" in the URL an edge route sees, whatever the mount
+    // (parseURL in next/dist/server/web/next-url.js); the rest is the URL the client asked for.
+    const seen = base.replace('//127.0.0.1:', '//localhost:');
+    const deep = await fetch(`${base}/items/42?sort=asc&x=1`);
+    expect(await deep.text()).toBe(`${seen}/items/42?sort=asc&x=1`);
+    // The case path "/?a=b" goes to the base itself (core/client.ts joinUrl).
+    expect(await (await fetch(`${base}?a=b`)).text()).toBe(`${seen}?a=b`);
+    // Query names Next uses for route params reach the route as sent.
+    expect(await (await fetch(`${base}/a/b?path=p&key=k`)).text()).toBe(`${seen}/a/b?path=p&key=k`);
+  });
+
+  it('bundles what a route imports where it lives: a helper and a package (its edge-light entry), from a file or inline; TypeScript as written', async () => {
+    const fromFile = await fetch(`${loaded.urls.get('imports-file')}/x`);
+    expect(await fromFile.text()).toBe('hello route PKG! (edge-light) GET');
+    const inline = await fetch(loaded.urls.get('imports-inline')!);
+    expect(await inline.text()).toBe('hello inline PKG! (edge-light)');
+    expect(await (await fetch(loaded.urls.get('typed')!, { method: 'POST' })).text()).toBe('typed POST');
+    // The inline route was written beside its case file for the build only.
+    expect(readdirSync(IMPORTS).filter((name) => name.startsWith('.edgecompat-'))).toEqual([]);
   });
 
   it('streams: the two chunks arrive separately, about 300 ms apart', async () => {

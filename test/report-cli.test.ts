@@ -145,7 +145,7 @@ describe.skipIf(!wired)('edgecompat report, merge and diff in a child process', 
   });
 
   it('a report of an older schema version exits 2 and says to run again', () => {
-    const old = save('old/report.json', { ...whole, schemaVersion: 1 });
+    const old = save('old/report.json', JSON.stringify({ ...whole, schemaVersion: 1 }));
     const r = cli('diff', old, wholePath);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(old);

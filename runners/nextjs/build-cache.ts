@@ -2,20 +2,21 @@
  * The build cache: one directory per hash of every build input, under the package root (so that the
  * app resolves next, react and react-dom from the package's node_modules), reused when a finished
  * build for the same hash is there. A lock directory keeps two processes from building the same hash
- * at once; a record written last marks a build as finished and keeps which routes Next refused.
+ * at once; a record written last marks a build as finished and keeps which routes Next refused and
+ * what it warned about the routes it built.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LoadFailure } from '../types.ts';
 
-/** Bumped when the record's shape changes. */
-const RECORD_VERSION = 1;
+/** Bumped when the record's shape or meaning changes (2: warnings; warnings no longer refuse routes). */
+const RECORD_VERSION = 2;
 const RECORD_FILE = 'edgecompat-build.json';
 const LOCK_POLL_MS = 200;
 const LOCK_TIMEOUT_MS = 10 * 60_000;
 
-/** What a finished build left: which routes are served, which Next refused, and how long it took. */
+/** What a finished build left: which routes are served (with Next's warnings), which Next refused, and how long it took. */
 export interface BuildRecord {
   version: number;
   hash: string;
@@ -25,6 +26,8 @@ export interface BuildRecord {
   built: string[];
   /** Keys Next refused, with its message. */
   failures: Record<string, LoadFailure>;
+  /** Key -> what Next warned about a route it built (only keys with warnings). */
+  warnings: Record<string, string[]>;
   /** Wall time of the build (all `next build` passes). */
   durationMs: number;
   /** How many `next build` passes it took. */

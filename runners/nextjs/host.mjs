@@ -52,7 +52,8 @@ async function main() {
   process.env.PORT = String(port);
   process.env.__NEXT_PRIVATE_ORIGIN = `http://${HOSTNAME}:${port}`;
   // 3. Prepare next's router server in production mode, as `next start` does.
-  const app = next({ dir, dev: false, hostname: HOSTNAME, port, httpServer: server, quiet: true });
+  // Not quiet: `next start` prints a route's errors, and a case keeps what its target printed.
+  const app = next({ dir, dev: false, hostname: HOSTNAME, port, httpServer: server });
   await app.prepare();
   ready(app.getRequestHandler());
   // 4. Stop cleanly on SIGTERM: stop accepting, let next close, exit.

@@ -4,6 +4,10 @@
  * production server on a port the OS picks. Routes that `next build` refuses (eval, for example)
  * become 'build' failures and the others are served.
  *
+ * Routes that Next only warns about are built and served, with the warnings in `Loaded.warnings`.
+ * Next bundles each route itself (`bundling: platform`): a route from a file is built where it lives,
+ * so its relative imports and npm packages resolve as in the route's own project (see app.ts).
+ *
  * Settings: `router`: 'pages' (default) | 'app'; `bundler`: 'turbopack' (default, as `next build`)
  * | 'webpack' (`next build --webpack`).
  */
@@ -11,10 +15,12 @@ import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { findBinary, PACKAGE_ROOT } from '../binaries.ts';
-import type { Exit, Loaded, LoadFailure, Runner, RunnerFactory, TargetInfo } from '../types.ts';
-import { appFiles, GENERATOR_VERSION, routeBasePath, type BundlerKind, type RouterKind } from './app.ts';
+import { BUNDLING } from '../bundling.ts';
+import type { Exit, Loaded, LoadFailure, RouteModule, Runner, RunnerFactory, TargetInfo } from '../types.ts';
+import { appPlan, GENERATOR_VERSION, routeBasePath, type AppOptions, type AppPlan, type BundlerKind, type RouterKind } from './app.ts';
 import { buildApp } from './build.ts';
 import { buildHash, cacheRoot, pruneCache, readRecord, withBuildLock, writeRecord, type BuildRecord } from './build-cache.ts';
+import { routeInputs } from './route-inputs.ts';
 import { serveApp, type Served } from './serve.ts';
 
 /** Finished builds kept in the cache; older ones are removed after a new build. */
@@ -26,6 +32,8 @@ export interface BuildUse {
   record: BuildRecord;
   reused: boolean;
 }
+
+/** Next.js bundles routes itself at `next build`, with its own resolution ("edge-light" first). */
 
 /** The Runner, plus what the last start() built and the server's pid (for tests and diagnostics). */
 export interface NextjsRunner extends Runner {
@@ -45,6 +53,25 @@ function nextVersion(binary: string): string | undefined {
   return undefined;
 }
 
+/**
+ * The app for these routes and the hash of every build input: the generated files, what each route
+ * reads outside the app (route-inputs.ts), and the tools. Files written beside case files are named
+ * after the hash, so the hash is taken over the plan before they are named.
+ */
+async function planBuild(
+  routes: RouteModule[],
+  options: Omit<AppOptions, 'inputs' | 'tag' | 'dir'>,
+  tools: Record<string, unknown>,
+): Promise<{ plan: AppPlan; hash: string; dir: string }> {
+  const withOrigin = routes.filter((route) => route.origin);
+  const inputs = new Map(await Promise.all(withOrigin.map(async (route) => [route.key, await routeInputs(route.origin!)] as const)));
+  const cache = cacheRoot(options.packageRoot);
+  const draft = appPlan(routes, { ...options, inputs, dir: join(cache, 'pending') });
+  const hash = buildHash(draft.files, { ...tools, inputs: Object.fromEntries(inputs), beside: Object.fromEntries(draft.beside) });
+  const dir = join(cache, hash);
+  return { plan: appPlan(routes, { ...options, inputs, tag: hash, dir }), hash, dir };
+}
+
 function setting<T extends string>(settings: Record<string, unknown>, name: string, allowed: readonly T[]): T {
   const value = settings[name] ?? allowed[0];
   if (!allowed.includes(value as T)) throw new Error(`nextjs runner: ${name} must be one of ${allowed.join(', ')}, not ${JSON.stringify(value)}`);
@@ -58,6 +85,7 @@ export const nextjsRunner: RunnerFactory = (settings, ctx): NextjsRunner => {
   let served: Served | undefined;
   let stopping = false;
   let last: BuildUse | undefined;
+  let prepared: { keys: Set<string>; use: Promise<BuildUse> } | undefined;
   const never = new Promise<Exit>(() => {});
   let exitWatch = never;
 
@@ -74,7 +102,43 @@ export const nextjsRunner: RunnerFactory = (settings, ctx): NextjsRunner => {
     await current?.host.kill();
   };
 
+  /**
+   * The build serving `routes`: a finished build for the hash of every input, or a new one (under a
+   * lock, so one process builds it).
+   */
+  const build = async (routes: RouteModule[]): Promise<BuildUse> => {
+    const next = binary();
+    // 1. The app as files, and the hash of everything that goes into its build.
+    const tools = { generator: GENERATOR_VERSION, next: nextVersion(next) ?? next, router, bundler, node: process.version };
+    const { plan, hash, dir } = await planBuild(routes, { router, bundler, packageRoot: PACKAGE_ROOT }, tools);
+    // 2. A finished build for this hash, or a new one.
+    let reused = true;
+    const record =
+      readRecord(dir) ??
+      (await withBuildLock(dir, async () => {
+        const again = readRecord(dir);
+        if (again) return again;
+        reused = false;
+        const started = Date.now();
+        const keys = routes.map((route) => route.key);
+        const outcome = await buildApp({ dir, plan, keys, router, bundler, next, env: ctx.env, log: ctx.log });
+        return writeRecord(dir, { hash, ...outcome, durationMs: Date.now() - started, finishedAt: new Date().toISOString() });
+      }));
+    ctx.log(reused ? `nextjs: reusing build ${hash}` : `nextjs: built ${hash} in ${record.durationMs} ms (${record.passes} next build pass(es))`);
+    if (!reused) pruneCache(cacheRoot(PACKAGE_ROOT), CACHE_KEEP);
+    return { dir, record, reused };
+  };
+
   return {
+    bundling: BUNDLING.nextjs,
+    // One build of every route, but a server per route: Next's edge sandbox gives each route a vm
+    // context, and those contexts share Headers, Request and Response (seen with next 16.4.6), so one
+    // server for every route would let a route that patches them change the others' results.
+    isolation: { description: 'a next server per route, all from one build of every route', maxRoutesPerStart: 1 },
+    // What next's server printed while a case ran (a route's error, such as "TypeError: immutable").
+    outputCursor: () => served?.host.outputCursor() ?? 0,
+    outputSince: (cursor) => served?.host.outputSince(cursor) ?? '',
+
     async unavailable() {
       const lookup = findBinary('next', ctx.env);
       if ('missing' in lookup) return lookup.missing;
@@ -95,33 +159,27 @@ export const nextjsRunner: RunnerFactory = (settings, ctx): NextjsRunner => {
       return { runtime: 'nextjs', version, settings: { router, bundler }, flags: ['runtime=edge', `bundler=${bundler}`, `router=${router}`] };
     },
 
+    async prepare(routes) {
+      // Every runner of the column shares one build of every route (ctx.shared), made once.
+      const key = `nextjs-build:${routes.map((r) => r.key).join(',')}`;
+      const shared = ctx.shared ?? new Map<string, unknown>();
+      if (!shared.has(key)) shared.set(key, build(routes));
+      prepared = { keys: new Set(routes.map((r) => r.key)), use: shared.get(key) as Promise<BuildUse> };
+      await prepared.use;
+    },
+
     async start(routes): Promise<Loaded> {
       if (served) await stop();
       stopping = false;
-      const next = binary();
-      // 1. The app as files, and the hash of everything that goes into its build.
-      const files = appFiles(routes, { router, packageRoot: PACKAGE_ROOT });
-      const hash = buildHash(files, { generator: GENERATOR_VERSION, next: nextVersion(next) ?? next, router, bundler, node: process.version });
-      const dir = join(cacheRoot(PACKAGE_ROOT), hash);
-      // 2. A finished build for this hash, or a new one (under a lock, so one process builds it).
-      let reused = true;
-      const record =
-        readRecord(dir) ??
-        (await withBuildLock(dir, async () => {
-          const again = readRecord(dir);
-          if (again) return again;
-          reused = false;
-          const started = Date.now();
-          const keys = routes.map((route) => route.key);
-          const outcome = await buildApp({ dir, files, keys, router, bundler, next, env: ctx.env, log: ctx.log });
-          return writeRecord(dir, { hash, ...outcome, durationMs: Date.now() - started, finishedAt: new Date().toISOString() });
-        }));
-      last = { dir, record, reused };
-      ctx.log(reused ? `nextjs: reusing build ${hash}` : `nextjs: built ${hash} in ${record.durationMs} ms (${record.passes} next build pass(es))`);
-      if (!reused) pruneCache(cacheRoot(PACKAGE_ROOT), CACHE_KEEP);
-      // 3. Serve what was built.
+      // 1. The prepared build when it holds these routes, else a build of just these.
+      const use = prepared && routes.every((r) => prepared!.keys.has(r.key)) ? await prepared.use : await build(routes);
+      const { dir, record } = use;
+      last = use;
+      const mine = new Set(routes.map((r) => r.key));
+      const built = record.built.filter((key) => mine.has(key));
+      // 2. Serve what was built.
       const urls = new Map<string, string>();
-      if (record.built.length > 0) {
+      if (built.length > 0) {
         const current = await serveApp(dir, ctx.env);
         if (stopping) {
           await current.host.kill(); // stop() came while starting
@@ -129,9 +187,13 @@ export const nextjsRunner: RunnerFactory = (settings, ctx): NextjsRunner => {
         }
         served = current;
         exitWatch = current.host.exited.then((exit) => (stopping || served !== current ? never : exit));
-        for (const key of record.built) urls.set(key, `http://127.0.0.1:${current.port}${routeBasePath(key)}`);
+        for (const key of built) urls.set(key, `http://127.0.0.1:${current.port}${routeBasePath(key)}`);
       }
-      return { urls, failures: new Map<string, LoadFailure>(Object.entries(record.failures)) };
+      return {
+        urls,
+        failures: new Map<string, LoadFailure>(Object.entries(record.failures).filter(([key]) => mine.has(key))),
+        warnings: new Map(Object.entries(record.warnings).filter(([key]) => urls.has(key))),
+      };
     },
 
     exited: () => exitWatch,
