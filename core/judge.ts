@@ -18,11 +18,18 @@ const fail = (message: string): Verdict => ({ status: 'FAIL', message });
  * - Otherwise every step's response is checked; a step that outlived the case timeout is TIMEOUT.
  */
 export function judge(testCase: Case, seen: Observation): Verdict {
+  const verdict = judgeSeen(testCase, seen);
+  // A failure the target explained in its own output (Next's "TypeError: immutable") says so.
+  if (verdict.status === 'FAIL' && seen.output?.trim()) return { ...verdict, message: `${verdict.message} (the target printed: ${errorSummary(seen.output)})` };
+  return verdict;
+}
+
+function judgeSeen(testCase: Case, seen: Observation): Verdict {
   if (seen.skipped !== undefined) return { status: 'SKIP', message: seen.skipped };
   if (seen.harnessError) return { status: 'ERROR', message: `${seen.harnessError.name}: ${seen.harnessError.message}` };
   if (seen.crashed) {
     const how = seen.crashed.signal ? `signal ${seen.crashed.signal}` : `exit code ${seen.crashed.exitCode}`;
-    const tail = seen.crashed.stderrTail ? `: ${crashSummary(seen.crashed.stderrTail)}` : '';
+    const tail = seen.crashed.stderrTail ? `: ${errorSummary(seen.crashed.stderrTail)}` : '';
     return { status: 'CRASH', message: `the target process died (${how}) while this case ran${tail}` };
   }
   if (seen.loadTimedOutMs !== undefined) return { status: 'TIMEOUT', message: `the route did not finish loading within ${seen.loadTimedOutMs} ms` };
@@ -102,9 +109,9 @@ function describeAnswer(seen: StepObservation | undefined): string {
   return `status ${seen.status}${body}`;
 }
 
-/** The error line of a dying process's output (the last `SomeError: ...`), else its last lines. */
-function crashSummary(text: string): string {
+/** The error line of what a process printed (the last `SomeError: ...`), else its last lines. */
+function errorSummary(text: string): string {
   const lines = text.trim().split('\n').map((l) => l.trim()).filter(Boolean);
-  const errorLine = lines.filter((l) => /^(\w*Error|Uncaught|panic|fatal)\b/i.test(l)).pop();
+  const errorLine = lines.filter((l) => /(?:^|[^\w.])(?:\w*Error|Uncaught|panic|fatal)\b/i.test(l) && !/^at\s/.test(l)).pop();
   return (errorLine ?? lines.slice(-3).join(' | ')).slice(0, 400);
 }

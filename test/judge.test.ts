@@ -34,6 +34,17 @@ function response(body: string, extra: Partial<StepObservation> = {}): StepObser
 
 const seen = (...steps: StepObservation[]): Observation => ({ steps });
 
+describe('judge: what the target printed', () => {
+  it('names the error line the target printed when a case fails, and stays silent when it passes', () => {
+    const c = testCase({ status: 302 });
+    const failed = judge(c, { output: 'ready\n⨯ TypeError: immutable\n    at ignore-listed frames\n', steps: [response('Internal Server Error', { status: 500 })] });
+    expect(failed).toEqual({ status: 'FAIL', message: 'expected status 302, saw 500 (the target printed: ⨯ TypeError: immutable)' });
+    const passed = judge(testCase({ status: 200 }), { output: 'TypeError: logged but answered', steps: [response('ok')] });
+    expect(passed.status).toBe('PASS');
+    expect(passed.message).toBe('as expected');
+  });
+});
+
 describe('judge: responses', () => {
   it('passes a response that meets every expectation', () => {
     const c = testCase({ status: 200, headers: { 'content-type': { equals: 'text/plain' } }, body: { equals: 'ok' } });

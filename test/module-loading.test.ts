@@ -9,12 +9,22 @@ import { columnMs, runSuites, statusesOf } from './support/run-suites.ts';
 
 const RUNTIMES = ['node', 'edge-runtime', 'workerd', 'deno', 'bun'];
 /** The export condition each column's platform resolves packages with (runners/bundling.ts). */
-const RUNTIME_KEY: Record<string, string> = { node: 'node', 'edge-runtime': 'edge-light', workerd: 'workerd', 'workerd-2024-09-23': 'workerd', deno: 'deno', bun: 'bun' };
+const RUNTIME_KEY: Record<string, string> = {
+  node: 'node',
+  'edge-runtime': 'edge-light',
+  workerd: 'workerd',
+  'workerd-2024-09-23': 'workerd',
+  deno: 'deno',
+  bun: 'bun',
+  // Next bundles the route itself, for its edge runtime.
+  nextjs: 'edge-light',
+  'nextjs-app': 'edge-light',
+};
 const FIXTURES = 'test/fixtures/suites';
 
 describe('module loading', () => {
   it('runs top-level await, node:buffer and imports of a helper and a package on every runtime', async () => {
-    const report = await runSuites({ suites: ['suites/modules'], targets: [...RUNTIMES, 'workerd-2024-09-23'] });
+    const report = await runSuites({ suites: ['suites/modules'], targets: [...RUNTIMES, 'workerd-2024-09-23', 'nextjs', 'nextjs-app'] });
     for (const target of Object.keys(RUNTIME_KEY)) {
       const statuses = statusesOf(report, target);
       expect(statuses['modules/loading/top-level-await'], target).toBe('PASS');
@@ -24,11 +34,11 @@ describe('module loading', () => {
     }
     // node:buffer: Vercel's Edge Runtime offers it (vercel.com/docs/functions/runtimes/edge); workerd
     // before nodejs_compat was on by default does not, and refuses the module itself.
-    for (const target of RUNTIMES) expect(statusesOf(report, target)['modules/loading/static-import-node-buffer'], target).toBe('PASS');
+    for (const target of [...RUNTIMES, 'nextjs', 'nextjs-app']) expect(statusesOf(report, target)['modules/loading/static-import-node-buffer'], target).toBe('PASS');
     const old = report.results.find((r) => r.target === 'workerd-2024-09-23' && r.caseId === 'modules/loading/static-import-node-buffer')!;
     expect(old.status).toBe('FAIL');
     expect(old.observation.loadError?.message).toMatch(/No such module "node:buffer"/);
-  }, 120_000);
+  }, 300_000);
 
   it('bundling a route changes nothing it observes, on any runtime', async () => {
     const report = await runSuites({ suites: [`${FIXTURES}/bundling`], targets: RUNTIMES });
