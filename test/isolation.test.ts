@@ -2,7 +2,7 @@
  * No case's result depends on which other cases share its target: hostile routes (patching
  * prototypes, deleting globals, setting process.exitCode, leaving timers running, rejecting a promise
  * after responding) run together with the shipped suites, and every shipped case's status equals a
- * run without them, in two shuffled orders.
+ * run without them, in two shuffled orders (and on Next.js, on a subset, in one).
  */
 import { describe, expect, it } from 'vitest';
 import type { Report } from '../core/report-types.ts';
@@ -47,4 +47,16 @@ describe('isolation', () => {
     // The hostile cases did run, and each on every runtime.
     expect(first.results.filter((r) => r.caseId.startsWith('hostile/')).length).toBe(6 * RUNTIMES.length);
   }, 300_000);
+
+  it('on Next.js too, whose edge sandbox shares Headers and Response between the routes of one server', async () => {
+    // A subset of the shipped suites (Next's per-route servers cost about a second each): the areas
+    // whose routes read requests and build responses, the classes a hostile route patches.
+    const suites = ['suites/request-response', 'suites/modules'];
+    const targets = ['nextjs', 'nextjs-app'];
+    const clean = await runSuites({ suites, targets });
+    const mixed = await runSuites({ suites: [...suites, 'test/fixtures/suites/hostile'], targets, order: shuffled(99) });
+    const expected = shipped(clean);
+    expect(Object.keys(expected).length).toBeGreaterThan(80);
+    expect(shipped(mixed)).toEqual(expected);
+  }, 600_000);
 });
