@@ -82,7 +82,7 @@ function judgeProbe(probe: ProbeSpec, seen: StepObservation): Verdict {
   if (seen.error) return fail(`the probe route gave no answer: ${seen.error.name}: ${seen.error.message}`);
   const outcome = parseProbeOutcome(seen.bodyText);
   if (!outcome) return fail(`the probe route answered ${describeAnswer(seen)}, not a probe result`);
-  const expr = probe.expr.trim();
+  const expr = shortExpr(probe.expr);
   if (!outcome.ok) {
     const threw = `${outcome.name}: ${outcome.message}`;
     if (!probe.throws) return fail(`expected ${expr} to give ${expectedValue(probe)}, it threw ${threw}`);
@@ -96,6 +96,12 @@ function judgeProbe(probe: ProbeSpec, seen: StepObservation): Verdict {
     return fail(`expected ${expr} to give ${JSON.stringify(probe.value)}, it gave ${gave}`);
   }
   return pass(`gave ${gave}`);
+}
+
+/** The probe's expression for a message: on one line, cut so that what it gave still shows. */
+function shortExpr(expr: string): string {
+  const line = expr.trim().replace(/\s+/g, ' ');
+  return line.length > 80 ? `${line.slice(0, 79)}…` : line;
 }
 
 function expectedValue(probe: ProbeSpec): string {

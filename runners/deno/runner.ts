@@ -4,6 +4,7 @@
  * 127.0.0.1:0 only (its own listeners; a route cannot reach even another route's port), no read
  * (routes are literal imports, see ipc-route-host.ts), nothing else, and never a prompt.
  */
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BUNDLING } from '../bundling.ts';
 import { ipcHostRunner } from '../ipc-route-host.ts';
@@ -38,7 +39,9 @@ export const createDenoRunner: RunnerFactory = (rawSettings, ctx) => {
       runtime: 'deno',
       hostScript: HOST_SCRIPT,
       args: (entry) => denoArgs(entry, settings),
-      env: { DENO_NO_UPDATE_CHECK: '1' },
+      // DENO_DIR in the column's own folder: Deno keeps a route's Cache API storage (and more) there,
+      // keyed by its main module, so nothing of a run is left in the user's Deno cache.
+      env: { DENO_NO_UPDATE_CHECK: '1', DENO_DIR: join(ctx.workDir, 'deno-dir') },
       versionPattern: /^deno (\S+)/m,
       settings: rawSettings,
       flags: [...DENO_PERMISSION_FLAGS, ...(settings.flags ?? [])],
