@@ -6,6 +6,7 @@ import { createBunRunner } from './bun/runner.ts';
 import { createDenoRunner } from './deno/runner.ts';
 import { edgeRuntimeRunner } from './edge-runtime/runner.ts';
 import { httpRunner } from './http/runner.ts';
+import { miniflareRunner } from './miniflare/runner.ts';
 import { nextjsRunner } from './nextjs/runner.ts';
 import { nodeRunner } from './node/runner.ts';
 import { workerdRunner } from './workerd/runner.ts';
@@ -20,6 +21,7 @@ export const RUNNERS: Record<string, RunnerFactory> = {
   nextjs: nextjsRunner,
   http: httpRunner,
   workerd: workerdRunner,
+  miniflare: miniflareRunner,
 };
 
 /** The built-in columns; those marked default make up the matrix of `npm start`. */
@@ -31,6 +33,8 @@ export const TARGETS: TargetConfig[] = [
   { name: 'workerd', runner: 'workerd', settings: {}, default: true },
   { name: 'workerd-2024-09-23', runner: 'workerd', settings: { compatibilityDate: '2024-09-23' }, default: true },
   { name: 'workerd-2024-09-23-nodejs-compat', runner: 'workerd', settings: { compatibilityDate: '2024-09-23', compatibilityFlags: ['nodejs_compat'] }, default: true },
+  // workerd as `wrangler dev` runs it: Cloudflare's simulator, with a Cache API backed by a real cache.
+  { name: 'miniflare', runner: 'miniflare', settings: {}, default: true },
   { name: 'deno', runner: 'deno', settings: {}, default: true },
   { name: 'bun', runner: 'bun', settings: {}, default: true },
   { name: 'nextjs', runner: 'nextjs', settings: { router: 'pages' }, default: true },

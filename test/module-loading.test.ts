@@ -7,13 +7,14 @@
 import { describe, expect, it } from 'vitest';
 import { columnMs, runSuites, statusesOf } from './support/run-suites.ts';
 
-const RUNTIMES = ['node', 'edge-runtime', 'workerd', 'deno', 'bun'];
+const RUNTIMES = ['node', 'edge-runtime', 'workerd', 'miniflare', 'deno', 'bun'];
 /** The export condition each column's platform resolves packages with (runners/bundling.ts). */
 const RUNTIME_KEY: Record<string, string> = {
   node: 'node',
   'edge-runtime': 'edge-light',
   workerd: 'workerd',
   'workerd-2024-09-23': 'workerd',
+  miniflare: 'workerd',
   deno: 'deno',
   bun: 'bun',
   // Next bundles the route itself, for its edge runtime.
@@ -34,10 +35,16 @@ describe('module loading', () => {
     }
     // node:buffer: Vercel's Edge Runtime offers it (vercel.com/docs/functions/runtimes/edge); workerd
     // before nodejs_compat was on by default does not, and refuses the module itself.
-    for (const target of [...RUNTIMES, 'nextjs', 'nextjs-app']) expect(statusesOf(report, target)['modules/loading/static-import-node-buffer'], target).toBe('PASS');
-    const old = report.results.find((r) => r.target === 'workerd-2024-09-23' && r.caseId === 'modules/loading/static-import-node-buffer')!;
-    expect(old.status).toBe('FAIL');
-    expect(old.observation.loadError?.message).toMatch(/No such module "node:buffer"/);
+    // miniflare's own workerd defaults to its date, 2026-07-30, before nodejs_compat was on by default.
+    const without = ['workerd-2024-09-23', 'miniflare'];
+    for (const target of [...RUNTIMES, 'nextjs', 'nextjs-app'].filter((t) => !without.includes(t))) {
+      expect(statusesOf(report, target)['modules/loading/static-import-node-buffer'], target).toBe('PASS');
+    }
+    for (const target of without) {
+      const refused = report.results.find((r) => r.target === target && r.caseId === 'modules/loading/static-import-node-buffer')!;
+      expect(refused.status, target).toBe('FAIL');
+      expect(refused.observation.loadError?.message, target).toMatch(/No such module "node:buffer"/);
+    }
   }, 300_000);
 
   it('bundling a route changes nothing it observes, on any runtime', async () => {
@@ -65,8 +72,9 @@ describe('module loading', () => {
         'load-faults/loops/throws-at-load': 'PASS',
         'load-faults/loops/second-fine': 'PASS',
       });
-      // The case timeout is 3 s: the column must not wait for it more than once, plus a few seconds.
-      expect(columnMs(report, target), target).toBeLessThan(3000 + 7000);
+      // The case timeout is 3 s: the column must not wait for it more than once, plus a few seconds
+      // (generous, for a busy CI machine: a column that re-waited per batch split took 30 s and more).
+      expect(columnMs(report, target), target).toBeLessThan(3000 + 12_000);
     }
   }, 120_000);
 
@@ -80,6 +88,6 @@ describe('module loading', () => {
     }
     // A runtime with a process of its own per route ends it: that case is CRASH. Edge runtimes have no process.exit.
     for (const target of ['node', 'deno', 'bun']) expect(statusesOf(report, target)['load-faults/never-loads/exits-while-loading'], target).toBe('CRASH');
-    for (const target of ['edge-runtime', 'workerd']) expect(statusesOf(report, target)['load-faults/never-loads/exits-while-loading'], target).toBe('PASS');
+    for (const target of ['edge-runtime', 'workerd', 'miniflare']) expect(statusesOf(report, target)['load-faults/never-loads/exits-while-loading'], target).toBe('PASS');
   }, 120_000);
 });

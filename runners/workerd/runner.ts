@@ -16,6 +16,7 @@ import { LoadFault } from '../load-fault.ts';
 import { spawnTarget, type TargetProcess } from '../process.ts';
 import type { Exit, LoadFailure, RouteModule, RunnerFactory } from '../types.ts';
 import { renderWorkerdConfig, type WorkerSpec } from './config.ts';
+import { entrySource } from './entry.ts';
 import { errorName, parseStartErrors } from './load-errors.ts';
 
 /**
@@ -27,6 +28,8 @@ import { errorName, parseStartErrors } from './load-errors.ts';
 const BATCH_START_MS_PER_ROUTE = 100;
 /** The load timeout of a route that gives none. */
 const DEFAULT_LOAD_TIMEOUT_MS = 30_000;
+/** What a start may take beyond its routes' load timeouts: workerd's own start. */
+export const STARTUP_MS = 2000;
 /** Routes per workerd process: an isolate each, few enough that a batch that hangs is cheap to split. */
 const ROUTES_PER_START = 10;
 const CONFIG_FILE = 'workerd.capnp';
@@ -34,25 +37,6 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const KEY = /^[a-z0-9-]+$/;
 
 type Launch = { ok: true; proc: TargetProcess; ports: Map<string, number> } | { ok: false; stderr: string; exit: Exit };
-
-/**
- * The module workerd starts: the route's own default export when it is `{ fetch }` (so workerd calls
- * the route directly, with its own Request), or a `{ fetch }` that passes the same Request to a bare
- * handler function. A namespace import lets the route's own top-level errors surface first; a route
- * with neither export fails to load with a message that says so.
- */
-function entrySource(key: string): string {
-  const file = `${key}.mjs`;
-  return [
-    `import * as route from ${JSON.stringify(file)};`,
-    'const handler = route.default;',
-    'if (typeof handler !== "function" && typeof handler?.fetch !== "function") {',
-    `  throw new TypeError(${JSON.stringify(`${file} must export default a handler function or { fetch }`)});`,
-    '}',
-    'export default typeof handler === "function" ? { fetch: (request) => handler(request) } : handler;',
-    '',
-  ].join('\n');
-}
 
 function stringList(value: unknown, name: string): string[] {
   if (value === undefined) return [];
@@ -121,7 +105,8 @@ export const workerdRunner: RunnerFactory = (settings, ctx) => {
   /** Starts workerd with these routes; resolves once every socket listens, or once workerd gave up. */
   async function launch(routes: RouteModule[], date: string): Promise<Launch> {
     const shortest = Math.min(...routes.map((r) => r.loadTimeoutMs ?? DEFAULT_LOAD_TIMEOUT_MS));
-    const timeoutMs = routes.length === 1 ? shortest : shortest + BATCH_START_MS_PER_ROUTE * routes.length;
+    // workerd's own start is not the route's load: it gets STARTUP_MS on top, for a busy machine.
+    const timeoutMs = STARTUP_MS + (routes.length === 1 ? shortest : shortest + BATCH_START_MS_PER_ROUTE * routes.length);
     const workers: WorkerSpec[] = routes.map((r) => ({
       name: r.key,
       modules: [
