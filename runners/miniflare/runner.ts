@@ -7,6 +7,7 @@
  * Settings: `compatibilityDate` (default: the date of miniflare's own workerd), `compatibilityFlags`.
  */
 import { createRequire } from 'node:module';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { BUNDLING } from '../bundling.ts';
@@ -21,6 +22,18 @@ const require = createRequire(import.meta.url);
 const DEFAULT_LOAD_TIMEOUT_MS = 30_000;
 /** The most of what one instance printed that is kept. */
 const OUTPUT_LOG_CHARS = 64 * 1024;
+/** How long a workerd that refused to start may take to finish saying why. */
+const OUTPUT_DRAIN_MS = 1000;
+
+/** What the runner knows of one instance's workerd. */
+interface InstanceState {
+  /** It answered: an exit from now on is a crash, not a load failure. */
+  ready: boolean;
+  /** What it printed. */
+  output: string;
+  /** Called when its output has ended. */
+  closed(): void;
+}
 
 type MiniflareModule = typeof import('miniflare');
 type Instance = InstanceType<MiniflareModule['Miniflare']>;
@@ -59,21 +72,25 @@ export const miniflareRunner: RunnerFactory = (settings, ctx) => {
    * Keeps what an instance's workerd prints, and tells its exit (its output ends) as exited() when
    * nobody asked for it and the instance had been ready: one that ends before is a load failure.
    */
-  const watch = (state: { ready: boolean }) => (stdout: Readable, stderr: Readable) => {
+  const watch = (state: InstanceState) => (stdout: Readable, stderr: Readable) => {
     const keep = (chunk: Buffer) => {
       const text = chunk.toString('utf8');
       log = (log + text).slice(-OUTPUT_LOG_CHARS);
       written += text.length;
+      state.output = (state.output + text).slice(-OUTPUT_LOG_CHARS);
     };
     stdout.on('data', keep);
     stderr.on('data', keep);
     stdout.once('close', () => {
+      state.closed();
       if (state.ready && !stopping) exitWaiter({ exitCode: null, signal: null, stderrTail: log.slice(-4096).trim() || undefined });
     });
   };
 
   const startOne = async (mf: MiniflareModule, route: RouteModule): Promise<{ url?: string; failure?: LoadFailure }> => {
-    const state = { ready: false };
+    let closed!: () => void;
+    const ended = new Promise<void>((resolve) => (closed = resolve));
+    const state: InstanceState = { ready: false, output: '', closed };
     const instance = new mf.Miniflare({
       modulesRoot: ctx.workDir,
       modules: [
@@ -99,8 +116,11 @@ export const miniflareRunner: RunnerFactory = (settings, ctx) => {
       return { url: ready.href.replace(/\/$/, '') };
     } catch (error) {
       if (error instanceof LoadFault) throw error;
-      // workerd refused the module: miniflare's error carries workerd's words.
-      const message = String((error as Error).message ?? error).replace(/^.*?Uncaught /s, 'Uncaught ');
+      // workerd refused the module and said why on its output (miniflare's own error only says that
+      // the runtime failed to start): its "Uncaught ..." lines, once its output has ended.
+      await Promise.race([ended, sleep(OUTPUT_DRAIN_MS)]);
+      const said = state.output.split('\n').map((line) => /Uncaught .*/.exec(line)?.[0]).filter(Boolean);
+      const message = said.length > 0 ? said.join('\n') : String((error as Error).message ?? error);
       return { failure: { name: errorName(message), message, phase: 'load' } };
     } finally {
       clearTimeout(timer);
