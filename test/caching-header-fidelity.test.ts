@@ -10,7 +10,6 @@
  * (named below), and only for that: every failure message names it.
  */
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,6 +22,7 @@ import { loadCases } from '../core/loader.ts';
 import { caseKey, routeModule } from '../core/route-modules.ts';
 import type { Case, StepObservation, Verdict } from '../core/types.ts';
 import { nodeRunner } from '../runners/node/runner.ts';
+import { listen } from './support/listen.ts';
 
 const SUITE = 'suites/caching/header-fidelity.yaml';
 const ID = (name: string) => `caching/header-fidelity/${name}`;
@@ -173,11 +173,6 @@ function proxy(origins: Map<string, string>, how: Proxying, dispatcher: Agent): 
       else res.destroy();
     }
   });
-}
-
-async function listen(server: Server): Promise<string> {
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
 describe('caching header fidelity through proxies in front of the node target', () => {

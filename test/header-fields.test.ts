@@ -5,7 +5,6 @@
  * of one string per header name could not tell apart).
  */
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +17,7 @@ import { loadCases } from '../core/loader.ts';
 import { routeModule } from '../core/route-modules.ts';
 import type { Case } from '../core/types.ts';
 import { nodeRunner } from '../runners/node/runner.ts';
+import { listen } from './support/listen.ts';
 
 const CASE_ID = 'request-response/headers/multiple-set-cookie';
 /** Connection-specific fields a proxy does not forward (RFC 9110 7.6.1); node:http frames the body itself. */
@@ -43,11 +43,6 @@ function foldingProxy(origin: string): Server {
       res.writeHead(502).end(String(error));
     }
   });
-}
-
-async function listen(server: Server): Promise<string> {
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
 describe('header field lines, end to end', () => {
