@@ -19,13 +19,11 @@ import { isNodeBuiltin, moduleImports, nodeBuiltinNames } from './module-imports
 /** A name no route uses: it stands for the route's free `require` while esbuild bundles. */
 const REQUIRE_PLACEHOLDER = '__edgecompat_free_require__';
 
-
 /** The bundling of a target that declares none: plain ES module resolution, built-ins left alone. */
 export const DEFAULT_BUNDLING: Bundling = { kind: 'esbuild', conditions: [] };
 
 /** A route ready to host, or why the platform's build refuses it. */
 export type BundleOutcome = { source: string } | { failure: LoadFailure };
-
 
 const LOADERS: Record<string, Loader> = { '.ts': 'ts', '.mts': 'ts', '.cts': 'ts', '.tsx': 'tsx', '.jsx': 'jsx', '.js': 'js', '.mjs': 'js', '.cjs': 'js' };
 
@@ -57,8 +55,9 @@ async function describe(errors: Message[]): Promise<string> {
 }
 
 /**
- * Bundles one route for a target (`name` labels an inline route in messages). A build error (a syntax error, an import that does not resolve,
- * a built-in the platform does not offer) is the route's refusal at build, with esbuild's message.
+ * Bundles one route for a target (`name` labels an inline route in messages). A build error (a
+ * syntax error, an import that does not resolve, a built-in the platform does not offer) is the
+ * route's refusal at build, with esbuild's message.
  */
 export async function bundleRoute(origin: RouteOrigin, bundling: Bundling = DEFAULT_BUNDLING, name = 'route'): Promise<BundleOutcome> {
   const loader: Loader = origin.lang === 'ts' ? 'ts' : 'js';

@@ -9,11 +9,12 @@ import type { Case, Observation, StepObservation } from './types.ts';
 
 /** Runs the case's requests; `stop` aborts them (the run stops, or the target died). */
 export async function runCase(testCase: Case, key: string, loaded: Loaded, agent: Agent, stop: AbortSignal): Promise<Observation> {
+  const warnings = loaded.warnings?.get(key);
+  const warned = warnings?.length ? { buildWarnings: warnings } : {};
   const failure = loaded.failures.get(key);
-  if (failure) return { loadError: failure, ...(loaded.warnings?.get(key)?.length ? { buildWarnings: loaded.warnings.get(key) } : {}), steps: [] };
+  if (failure) return { loadError: failure, ...warned, steps: [] };
   const base = loaded.urls.get(key);
   if (base === undefined) return { harnessError: { name: 'RunnerError', message: `the runner gave no URL for route ${key}` }, steps: [] };
-  const warnings = loaded.warnings?.get(key);
   const signal = AbortSignal.any([stop, AbortSignal.timeout(testCase.timeoutMs)]);
   const observations: Array<Promise<StepObservation>> = [];
   let previousDone: Promise<unknown> = Promise.resolve();
@@ -27,6 +28,5 @@ export async function runCase(testCase: Case, key: string, loaded: Loaded, agent
     observations.push(observed);
     previousDone = observed;
   }
-  const steps = await Promise.all(observations);
-  return warnings?.length ? { buildWarnings: warnings, steps } : { steps };
+  return { ...warned, steps: await Promise.all(observations) };
 }

@@ -113,8 +113,8 @@ async function runTarget(
   } catch (error) {
     return endAll('ERROR', `the ${target.runner} runner could not be set up: ${(error as Error).message ?? error}`);
   }
-  // Each lane past the first gets a runner of its own, in a folder of its own.
-  const runnerFor = (lane: number) => (lane === 0 ? runner : newRunner(mkdtempSync(join(workDir, `lane-${lane}-`))));
+  // Each batch past the first gets a runner of its own, in a folder of its own.
+  const runnerFor = (n: number) => (n === 0 ? runner : newRunner(mkdtempSync(join(workDir, `batch-${n}-`))));
   const routes = await bundles.for(runner.bundling);
   await runColumn({ target: target.name, runnerFor, cases: options.cases, routes, concurrency: options.concurrency, agent, signal: options.signal, expected, onResult, log });
   const isolation = runner.isolation?.description ?? 'every route in one start of the target';

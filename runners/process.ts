@@ -3,13 +3,10 @@
  * stderr for CRASH messages, learn how it ended, and make sure none outlives edgecompat.
  */
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import { OutputLog } from './output-log.ts';
 import type { Exit } from './types.ts';
 
 const STDERR_TAIL_BYTES = 4096;
-/** How much of a process's output is kept for the cases that ask what it printed while they ran. */
-const OUTPUT_LOG_CHARS = 64 * 1024;
-/** The most of that output one case's observation keeps. */
-export const CASE_OUTPUT_CHARS = 4096;
 const live = new Set<ChildProcess>();
 
 /** A spawned target process. */
@@ -21,7 +18,7 @@ export interface TargetProcess {
   outputTail(): string;
   /** How much the process has written so far (stdout and stderr): a mark for outputSince. */
   outputCursor(): number;
-  /** What the process wrote after `cursor` (at most CASE_OUTPUT_CHARS, the latest kept when more). */
+  /** What the process wrote after `cursor` (a bounded excerpt, see OutputLog). */
   outputSince(cursor: number): string;
   /** SIGTERM, then SIGKILL after graceMs; resolves when the process is gone. */
   kill(graceMs?: number): Promise<Exit>;
@@ -36,30 +33,19 @@ export function spawnTarget(command: string, args: string[], options: SpawnOptio
   const extra = Array.isArray(options.extraStdio) ? options.extraStdio : [];
   const child = spawn(command, args, { ...options, detached: true, stdio: ['ignore', 'pipe', 'pipe', ...extra] });
   live.add(child);
-  let tail = '';
-  let log = '';
-  let written = 0;
-  const keep = (chunk: Buffer) => {
-    const text = chunk.toString('utf8');
-    tail = (tail + text).slice(-STDERR_TAIL_BYTES);
-    log = (log + text).slice(-OUTPUT_LOG_CHARS);
-    written += text.length;
-  };
-  const outputSince = (cursor: number): string => {
-    const start = Math.max(0, log.length - (written - cursor));
-    const text = log.slice(start);
-    return text.length > CASE_OUTPUT_CHARS ? `…${text.slice(-CASE_OUTPUT_CHARS)}` : text;
-  };
+  const log = new OutputLog();
+  const keep = (chunk: Buffer) => log.append(chunk.toString('utf8'));
+  const tail = () => log.tail(STDERR_TAIL_BYTES);
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
   const exited = new Promise<Exit>((resolve) => {
     const done = (exitCode: number | null, signal: NodeJS.Signals | null) => {
       live.delete(child);
-      resolve({ exitCode, signal, stderrTail: tail.trim() || undefined });
+      resolve({ exitCode, signal, stderrTail: tail().trim() || undefined });
     };
     child.once('exit', done);
     child.once('error', (error) => {
-      tail += `\n${error.message}`;
+      log.append(`\n${error.message}`);
       done(null, null);
     });
   });
@@ -74,7 +60,7 @@ export function spawnTarget(command: string, args: string[], options: SpawnOptio
     }
     return exited;
   };
-  return { child, exited, outputTail: () => tail, outputCursor: () => written, outputSince, kill };
+  return { child, exited, outputTail: tail, outputCursor: () => log.cursor(), outputSince: (cursor) => log.since(cursor), kill };
 }
 
 function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {

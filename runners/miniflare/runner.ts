@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { BUNDLING } from '../bundling.ts';
 import { LoadFault } from '../load-fault.ts';
+import { OutputLog } from '../output-log.ts';
 import type { Exit, LoadFailure, RouteModule, RunnerFactory } from '../types.ts';
 import { entrySource } from '../workerd/entry.ts';
 import { STARTUP_MS } from '../workerd/runner.ts';
@@ -20,7 +21,7 @@ import { errorName } from '../workerd/load-errors.ts';
 const require = createRequire(import.meta.url);
 /** The load timeout of a route that gives none. */
 const DEFAULT_LOAD_TIMEOUT_MS = 30_000;
-/** The most of what one instance printed that is kept. */
+/** The most of what one instance printed that is kept, to find why it refused to start. */
 const OUTPUT_LOG_CHARS = 64 * 1024;
 /** How long a workerd that refused to start may take to finish saying why. */
 const OUTPUT_DRAIN_MS = 1000;
@@ -63,8 +64,7 @@ export const miniflareRunner: RunnerFactory = (settings, ctx) => {
   const date = (settings.compatibilityDate as string | undefined) ?? found?.workerdDate ?? '2024-09-23';
   let running: Array<{ mf: Instance; key: string }> = [];
   let stopping = false;
-  let log = '';
-  let written = 0;
+  const log = new OutputLog();
   let exitWaiter: (exit: Exit) => void = () => {};
   let exited = new Promise<Exit>((resolve) => (exitWaiter = resolve));
 
@@ -75,15 +75,14 @@ export const miniflareRunner: RunnerFactory = (settings, ctx) => {
   const watch = (state: InstanceState) => (stdout: Readable, stderr: Readable) => {
     const keep = (chunk: Buffer) => {
       const text = chunk.toString('utf8');
-      log = (log + text).slice(-OUTPUT_LOG_CHARS);
-      written += text.length;
+      log.append(text);
       state.output = (state.output + text).slice(-OUTPUT_LOG_CHARS);
     };
     stdout.on('data', keep);
     stderr.on('data', keep);
     stdout.once('close', () => {
       state.closed();
-      if (state.ready && !stopping) exitWaiter({ exitCode: null, signal: null, stderrTail: log.slice(-4096).trim() || undefined });
+      if (state.ready && !stopping) exitWaiter({ exitCode: null, signal: null, stderrTail: log.tail(4096).trim() || undefined });
     });
   };
 
@@ -137,8 +136,8 @@ export const miniflareRunner: RunnerFactory = (settings, ctx) => {
   return {
     bundling: BUNDLING.workerd,
     isolation: { description: 'a Miniflare instance (a workerd process) per route', maxRoutesPerStart: 1 },
-    outputCursor: () => written,
-    outputSince: (cursor) => log.slice(Math.max(0, log.length - (written - cursor))).slice(-4096),
+    outputCursor: () => log.cursor(),
+    outputSince: (cursor) => log.since(cursor),
 
     async unavailable() {
       return found ? undefined : 'the miniflare package is not installed (npm ci installs the pinned version)';
