@@ -1,6 +1,6 @@
 /**
- * What each runner lets a route observe agrees with what ../shared/FACTS.md records for that runtime
- * ("Forbidden and missing APIs, as seen"): the harness must not change what a route sees (no
+ * What each runner lets a route observe agrees with what was seen of each runtime on its own (the
+ * table below: eval, `new Function`, `process`, `Buffer`, `caches`, ... per runtime): the harness must not change what a route sees (no
  * bundler shim for `require`, no polyfilled globals, no lost EvalError). These are observations of
  * the runtimes, so they live here as a check on the runners, never as case expectations.
  */
@@ -33,9 +33,9 @@ const E = (name: string) => ({ throws: name });
 const EVAL = E('EvalError');
 
 /**
- * FACTS.md's table; the workerd columns are the compatibility settings its two columns describe.
- * `require` comes from its "Traps seen": bundling made `typeof require` read "function" on
- * edge-runtime and workerd, whose routes really see "undefined".
+ * What each runtime gave when probed on its own, without edgecompat (November 2026); the workerd
+ * columns are a date without and with nodejs_compat. `require`: bundling once made `typeof require`
+ * read "function" on edge-runtime and workerd, whose routes really see "undefined".
  */
 const FACTS: Array<{ column: string; runner: string; settings: Record<string, unknown>; seen: Partial<Record<Probe, Seen>> }> = [
   { column: 'node', runner: 'node', settings: {}, seen: { eval: 2, newFunction: 1, process: 'object', buffer: 'function', importFs: 'ok', wasmCompile: 'ok', caches: 'undefined', urlPattern: 'undefined', userAgent: E('ReferenceError') } },
@@ -59,7 +59,7 @@ for (const fact of FACTS) {
   const runner: Runner = RUNNERS[fact.runner](fact.settings, { workDir, env: process.env, log: () => {} });
   const missing = await runner.unavailable();
 
-  describe.skipIf(missing !== undefined)(`FACTS.md, ${fact.column}`, () => {
+  describe.skipIf(missing !== undefined)(`runtime facts, ${fact.column}`, () => {
     const agent = createClientAgent();
     let loaded: Loaded;
     beforeAll(async () => {
