@@ -12,6 +12,7 @@ export interface RawCaseFile {
   source?: string;
   tags?: string[];
   timeoutMs?: number;
+  requires?: string[];
   cases: RawCase[];
 }
 
@@ -25,6 +26,7 @@ export interface RawCase {
   route?: string | { file: string };
   probe?: { expr: string; value?: unknown; typeof?: string; throws?: Record<string, string> };
   refused?: Record<string, string>;
+  requires?: string[];
   request?: Record<string, unknown>;
   expect?: Record<string, unknown>;
   requests?: Array<Record<string, unknown>>;

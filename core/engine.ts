@@ -33,6 +33,8 @@ export interface ColumnJob {
   cases: Case[];
   /** The route of each case, bundled for this column (or refused by its build). */
   routes: Map<string, PreparedRoute>;
+  /** Why a case is not run on this column (an area it does not run, a requirement it lacks), else undefined. */
+  skipReason?(testCase: Case, runner: Runner): string | undefined;
   /** Cases in flight at once in the column. */
   concurrency: number;
   agent: Agent;
@@ -59,9 +61,15 @@ export async function runColumn(job: ColumnJob): Promise<void> {
     const observation = { ...f.observation, steps: f.observation.steps.map(({ bodyText: _drop, ...s }) => s) };
     job.onResult({ caseId: f.testCase.id, target: job.target, status, expected: job.expected(f.testCase.id), message, durationMs: Math.round(f.durationMs), observation });
   };
-  // 1. A route the platform's build refused never reaches the target: its case is judged now.
+  // 1. A case the column does not run is SKIP, and a route the platform's build refused never
+  //    reaches the target: their cases are judged now.
   const hosted: Case[] = [];
   for (const testCase of job.cases) {
+    const skipped = job.skipReason?.(testCase, job.runnerFor(0));
+    if (skipped) {
+      emit({ testCase, observation: { skipped, steps: [] }, durationMs: 0 });
+      continue;
+    }
     const failure = job.routes.get(testCase.id)!.failure;
     if (failure) emit({ testCase, observation: { loadError: failure, steps: [] }, durationMs: 0 });
     else hosted.push(testCase);

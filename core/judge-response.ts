@@ -3,7 +3,7 @@
  * returns the mismatches it found, as "expected ..., saw ..." phrases. Pure.
  */
 import { fieldLines, fieldValue } from './header-fields.ts';
-import type { BodyExpect, ErrorExpect, HeaderExpect, ResponseExpect, SeenError, StepObservation, StreamExpect } from './types.ts';
+import { INVOCATION_HEADER, type BodyExpect, type ErrorExpect, type HeaderExpect, type InvocationExpect, type ResponseExpect, type SeenError, type StepObservation, type StreamExpect } from './types.ts';
 
 const quote = (value: unknown, max = 80): string => {
   const text = typeof value === 'string' ? JSON.stringify(value) : JSON.stringify(value) ?? String(value);
@@ -131,4 +131,24 @@ export function checkError(expected: ErrorExpect, seen: SeenError, what: string)
     out.push(`expected ${what} message to match /${expected.messageMatches}/, saw ${quote(shown, 160)}`);
   }
   return out;
+}
+
+/**
+ * Mismatches of which run of the route answered request `index` (0-based), told by the x-invocation
+ * header the route sets anew on every run: a response with request n's value came from request n's
+ * run (a cache answered), a new value means the route ran again.
+ */
+export function checkInvocation(expected: InvocationExpect | undefined, index: number, steps: StepObservation[]): string[] {
+  if (!expected) return [];
+  const other = (expected.sameAs ?? expected.notSameAs)!;
+  const mine = fieldValue(steps[index]?.headerFields, INVOCATION_HEADER);
+  const theirs = fieldValue(steps[other - 1]?.headerFields, INVOCATION_HEADER);
+  if (mine === undefined || theirs === undefined) {
+    const which = mine === undefined ? `request ${index + 1}` : `request ${other}`;
+    return [`cannot tell which run of the route answered: ${which}'s response has no ${INVOCATION_HEADER} header`];
+  }
+  const same = mine === theirs;
+  if (expected.sameAs !== undefined && !same) return [`expected the response of request ${other} again (the route not run), but the route ran again (${INVOCATION_HEADER} ${quote(mine)}, not ${quote(theirs)})`];
+  if (expected.notSameAs !== undefined && same) return [`expected the route to run again, but this is request ${other}'s response (${INVOCATION_HEADER} ${quote(mine)}): a cache answered`];
+  return [];
 }

@@ -2,7 +2,7 @@
  * The judge: a pure function from a case and what a target was seen to do to a verdict, with a
  * message that says expected versus seen. No I/O, no clock, no runtime: unit-tested on its own.
  */
-import { checkBody, checkError, checkHeaders, checkStatus, checkStream } from './judge-response.ts';
+import { checkBody, checkError, checkHeaders, checkInvocation, checkStatus, checkStream } from './judge-response.ts';
 import { parseProbeOutcome } from './probe.ts';
 import type { Case, Observation, ProbeSpec, Step, StepObservation, Verdict } from './types.ts';
 
@@ -53,7 +53,7 @@ function judgeSeen(testCase: Case, seen: Observation): Verdict {
   }
   if (testCase.probe) return judgeProbe(testCase.probe, seen.steps[0]);
   const problems = testCase.steps.flatMap((step, i) => {
-    const found = checkStep(step, seen.steps[i]);
+    const found = [...checkStep(step, seen.steps[i]), ...checkInvocation(step.expect.invocation, i, seen.steps)];
     return testCase.steps.length > 1 ? found.map((p) => `request ${i + 1}: ${p}`) : found;
   });
   return problems.length === 0 ? pass() : fail(problems.join('; '));

@@ -61,6 +61,17 @@ export async function loadCases(patterns: string[], cwd = process.cwd()): Promis
         routeFile = join(dirname(absolute), raw.route.file);
         if (!existsSync(routeFile)) problems.push({ ...at('route'), message: `route file not found: ${relative(cwd, routeFile)}` });
       }
+      if ((raw.expect as ResponseExpect | undefined)?.invocation) {
+        problems.push({ ...at('expect'), message: 'invocation compares a response with an earlier one: give requests (two or more), not request and expect' });
+      }
+      raw.requests?.forEach((request, step) => {
+        const invocation = (request.expect as ResponseExpect | undefined)?.invocation;
+        const refersTo = invocation?.sameAs ?? invocation?.notSameAs;
+        if (refersTo !== undefined && refersTo > step) {
+          const path = ['cases', index, 'requests', step, 'expect', 'invocation'];
+          problems.push({ file, line: parsed.lineOf(path), path: `/${path.join('/')}`, message: step === 0 ? `request 1 has no earlier request to refer to (it says ${refersTo})` : `request ${step + 1} can only refer to an earlier request (1 to ${step}), not ${refersTo}` });
+        }
+      });
       if (problems.length === 0) cases.push(normalise(parsed.data!, raw, file, routeFile, cwd));
     });
   }
@@ -91,16 +102,18 @@ function normalise(fileData: RawCaseFile, raw: RawCase, file: string, routeFile:
     routeLang,
     probe: raw.probe as Case['probe'],
     refused: raw.refused,
+    ...((raw.requires ?? fileData.requires) ? { requires: (raw.requires ?? fileData.requires) as Case['requires'] } : {}),
     steps: steps(raw),
   };
 }
 
 function steps(raw: RawCase): Step[] {
   if (raw.requests) {
-    return raw.requests.map(({ expect, startAfter, ...request }) => ({
+    return raw.requests.map(({ expect, startAfter, waitMs, ...request }) => ({
       request: requestSpec(request),
       expect: (expect ?? {}) as ResponseExpect,
       startAfter: (startAfter as Step['startAfter']) ?? 'previous-done',
+      ...(waitMs !== undefined ? { waitMs: waitMs as number } : {}),
     }));
   }
   return [{ request: requestSpec(raw.request ?? { path: '/' }), expect: (raw.expect ?? {}) as ResponseExpect, startAfter: 'previous-done' }];

@@ -2,12 +2,22 @@
  * Running one case against a loaded route: its requests in order (or overlapping, when a request
  * starts after the previous one's first chunk), under the case timeout.
  */
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Agent } from 'undici';
 import type { Loaded } from '../runners/types.ts';
 import { send } from './client.ts';
 import type { Case, Observation, StepObservation } from './types.ts';
 
-/** Runs the case's requests; `stop` aborts them (the run stops, or the target died). */
+/** The token a case path may hold, replaced by a value new to each run of the case (see runCase). */
+export const RUN_TOKEN = '{run}';
+
+/**
+ * Runs the case's requests; `stop` aborts them (the run stops, or the target died). `{run}` in a
+ * path becomes a value new to this run of the case, the same in all its requests: a cache in front
+ * of a deployment keeps responses across runs, and a case that expects the route to run must not be
+ * answered by what an earlier run left there.
+ */
 export async function runCase(testCase: Case, key: string, loaded: Loaded, agent: Agent, stop: AbortSignal): Promise<Observation> {
   const warnings = loaded.warnings?.get(key);
   const warned = warnings?.length ? { buildWarnings: warnings } : {};
@@ -19,12 +29,15 @@ export async function runCase(testCase: Case, key: string, loaded: Loaded, agent
   const observations: Array<Promise<StepObservation>> = [];
   let previousDone: Promise<unknown> = Promise.resolve();
   let previousFirstChunk: Promise<unknown> = Promise.resolve();
+  const run = randomUUID().slice(0, 8);
   for (const step of testCase.steps) {
     await (step.startAfter === 'previous-first-chunk' ? Promise.race([previousFirstChunk, previousDone]) : previousDone);
+    if (step.waitMs) await sleep(step.waitMs, undefined, { signal }).catch(() => undefined);
     if (signal.aborted) break;
     let firstChunk!: () => void;
     previousFirstChunk = new Promise<void>((resolve) => (firstChunk = resolve));
-    const observed = send(base, step.request, { agent, signal, onFirstChunk: firstChunk });
+    const request = { ...step.request, path: step.request.path.replaceAll(RUN_TOKEN, run) };
+    const observed = send(base, request, { agent, signal, onFirstChunk: firstChunk });
     observations.push(observed);
     previousDone = observed;
   }

@@ -116,9 +116,21 @@ async function runTarget(
   // Each batch past the first gets a runner of its own, in a folder of its own.
   const runnerFor = (n: number) => (n === 0 ? runner : newRunner(mkdtempSync(join(workDir, `batch-${n}-`))));
   const routes = await bundles.for(runner.bundling);
-  await runColumn({ target: target.name, runnerFor, cases: options.cases, routes, concurrency: options.concurrency, agent, signal: options.signal, expected, onResult, log });
+  await runColumn({ target: target.name, runnerFor, cases: options.cases, routes, skipReason: (c, r) => skipReason(target, c, r), concurrency: options.concurrency, agent, signal: options.signal, expected, onResult, log });
   const isolation = runner.isolation?.description ?? 'every route in one start of the target';
   return { ...base, runtime: info.runtime, version: info.version, settings: info.settings, flags: info.flags, isolation, endedAt: new Date().toISOString() };
+}
+
+/** Why `testCase` is not run on `target`: an area the column does not run, a requirement it lacks. */
+export function skipReason(target: TargetConfig, testCase: Case, runner: Runner): string | undefined {
+  if (target.areas && !target.areas.includes(testCase.area)) {
+    return `${target.name} runs only the ${target.areas.join(', ')} area${target.areas.length > 1 ? 's' : ''}; its runtime's own column judges the rest`;
+  }
+  const missing = testCase.requires?.filter((r) => !runner.provides?.includes(r)) ?? [];
+  if (missing.includes('platform-cache')) {
+    return `needs a platform's HTTP cache in front of the route; ${target.name} is the runtime alone (see the +cache columns, or run --url against a deployment)`;
+  }
+  return undefined;
 }
 
 /** The cases' routes bundled once per distinct bundling, shared by the columns that bundle alike. */

@@ -39,3 +39,5 @@ export function describeError(error: ErrorObject): string {
   if (error.keyword === 'enum') return `${error.message}: ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
   return error.message ?? error.keyword;
 }
+/** Validates a parsed platform profile (profiles/*.yaml). */
+export const validateProfile = load('profile.schema.json');

@@ -71,6 +71,21 @@ export interface ResponseExpect {
   aborted?: boolean;
   /** Reading the body fails: the target ends the response with an error instead of a whole body. */
   bodyError?: boolean;
+  /** Which run of the route the response came from (see InvocationExpect). */
+  invocation?: InvocationExpect;
+}
+
+/** The response header a route sets to a new value every time it runs: which run answered. */
+export const INVOCATION_HEADER = 'x-invocation';
+
+/**
+ * Which run of the route a response came from, told by its `x-invocation` header: `sameAs: n` says
+ * the route did not run again (a cache answered with request n's response), `notSameAs: n` that this
+ * is not request n's response. Request numbers are 1-based and refer to earlier requests.
+ */
+export interface InvocationExpect {
+  sameAs?: number;
+  notSameAs?: number;
 }
 
 /** What an error must look like (probe errors and load refusals). */
@@ -103,7 +118,12 @@ export interface Step {
    * "previous-first-chunk" sends it as soon as the previous response's first body chunk arrived.
    */
   startAfter: 'previous-done' | 'previous-first-chunk';
+  /** Wait this many ms once the request may start (to let a cached response go stale). */
+  waitMs?: number;
 }
+
+/** What a column must have for a case to mean anything there. */
+export type Requirement = 'platform-cache';
 
 /** A case as loaded and normalised from its YAML file. */
 export interface Case {
@@ -126,6 +146,8 @@ export interface Case {
   probe?: ProbeSpec;
   /** The route must be refused when it is loaded or built (the forbidden-import cases). */
   refused?: ErrorExpect;
+  /** What the column must have (a platform's cache in front of the route); other columns SKIP the case. */
+  requires?: Requirement[];
   steps: Step[];
 }
 

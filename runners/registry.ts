@@ -9,6 +9,7 @@ import { httpRunner } from './http/runner.ts';
 import { miniflareRunner } from './miniflare/runner.ts';
 import { nextjsRunner } from './nextjs/runner.ts';
 import { nodeRunner } from './node/runner.ts';
+import { platformCacheRunner } from './platform-cache/runner.ts';
 import { workerdRunner } from './workerd/runner.ts';
 import type { RunnerFactory, TargetConfig } from './types.ts';
 
@@ -22,6 +23,7 @@ export const RUNNERS: Record<string, RunnerFactory> = {
   http: httpRunner,
   workerd: workerdRunner,
   miniflare: miniflareRunner,
+  'platform-cache': platformCacheRunner((name) => RUNNERS[name]),
 };
 
 /** The built-in columns; those marked default make up the matrix of `npm start`. */
@@ -39,6 +41,12 @@ export const TARGETS: TargetConfig[] = [
   { name: 'bun', runner: 'bun', settings: {}, default: true },
   { name: 'nextjs', runner: 'nextjs', settings: { router: 'pages' }, default: true },
   { name: 'nextjs-app', runner: 'nextjs', settings: { router: 'app' }, default: true },
+  // A runtime with its platform's HTTP cache in front, as the platform's profile describes it: Vercel's
+  // Edge Functions run on edge-runtime's engine, Netlify's Edge Functions on Deno, Cloudflare's Workers
+  // on workerd (as `wrangler dev` runs it).
+  { name: 'edge-runtime+vercel-cache', runner: 'platform-cache', settings: { runtime: 'edge-runtime', profile: 'vercel' }, default: true, areas: ['caching'] },
+  { name: 'deno+netlify-cache', runner: 'platform-cache', settings: { runtime: 'deno', profile: 'netlify' }, default: true, areas: ['caching'] },
+  { name: 'miniflare+cloudflare-cache', runner: 'platform-cache', settings: { runtime: 'miniflare', profile: 'cloudflare' }, default: true, areas: ['caching'] },
 ];
 
 /** The columns of the default matrix. */

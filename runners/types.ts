@@ -2,6 +2,7 @@
  * The runner interface: everything the engine needs of a target, and nothing more.
  * See runners/README.md for the contract in prose and a worked plug-in example.
  */
+import type { Requirement } from '../core/types.ts';
 
 /** One case's route, ready for a runner to host. */
 export interface RouteModule {
@@ -126,6 +127,12 @@ export interface Runner {
   stop(): Promise<void>;
   /** How this runner keeps cases apart (shown in the report); default: one start() for every route. */
   readonly isolation?: Isolation;
+  /**
+   * What the column has that some cases require (`requires` in a case): "platform-cache" when a
+   * platform's HTTP cache stands in front of its routes (a +cache column, a deployment). A case that
+   * requires what the column lacks is SKIP there.
+   */
+  readonly provides?: Requirement[];
   /** A mark in what the started target has printed so far (stdout and stderr), for outputSince. */
   outputCursor?(): number;
   /** What the started target printed after `cursor`, as a bounded excerpt. */
@@ -155,4 +162,10 @@ export interface TargetConfig {
   settings: Record<string, unknown>;
   /** Included in the default matrix (npm start). */
   default?: boolean;
+  /**
+   * The only areas this column runs (default: all); its other cases are SKIP. A column that puts a
+   * platform's cache in front of a runtime runs the caching area: the runtime's own column judges
+   * the rest, and a failure elsewhere would be the proxy's, not the runtime's.
+   */
+  areas?: string[];
 }

@@ -214,3 +214,30 @@ describe('judge: outcomes besides a response', () => {
     );
   });
 });
+
+describe('judge: which run of the route answered', () => {
+  const twoSteps = (invocation: ResponseExpect['invocation']): Case =>
+    testCase({}, {
+      steps: [
+        { request: { method: 'GET', path: '/' }, expect: {}, startAfter: 'previous-done' },
+        { request: { method: 'GET', path: '/' }, expect: { invocation }, startAfter: 'previous-done' },
+      ],
+    });
+  const run = (id: string) => response(id, { headerFields: [['X-Invocation', id]] });
+
+  it('sameAs passes only when the later response carries the earlier run', () => {
+    expect(judge(twoSteps({ sameAs: 1 }), seen(run('a'), run('a'))).status).toBe('PASS');
+    const ranAgain = judge(twoSteps({ sameAs: 1 }), seen(run('a'), run('b')));
+    expect(ranAgain).toEqual({ status: 'FAIL', message: 'request 2: expected the response of request 1 again (the route not run), but the route ran again (x-invocation "b", not "a")' });
+  });
+
+  it('notSameAs passes only when the route ran again', () => {
+    expect(judge(twoSteps({ notSameAs: 1 }), seen(run('a'), run('b'))).status).toBe('PASS');
+    expect(judge(twoSteps({ notSameAs: 1 }), seen(run('a'), run('a'))).message).toContain("this is request 1's response");
+  });
+
+  it('fails, saying why, when a response does not say which run it came from', () => {
+    const verdict = judge(twoSteps({ sameAs: 1 }), seen(run('a'), response('b')));
+    expect(verdict).toEqual({ status: 'FAIL', message: "request 2: cannot tell which run of the route answered: request 2's response has no x-invocation header" });
+  });
+});

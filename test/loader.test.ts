@@ -75,6 +75,25 @@ describe('loader', () => {
     expect(found).toContainEqual({ file: 'demo/basics.yaml', line: 11, path: '/cases/1', message: 'unknown field "colour"' });
   });
 
+  it('refuses an invocation expectation that refers to a request not before it', async () => {
+    const yaml = `area: demo
+feature: caching
+source: https://example.org/spec
+cases:
+  - id: demo/caching/later
+    title: refers to a later request
+    route: export default () => new Response('x')
+    requests:
+      - path: /
+        expect: { invocation: { sameAs: 2 } }
+      - path: /
+        expect: { invocation: { notSameAs: 3 } }
+`;
+    const found = await problems({ 'demo/caching.yaml': yaml });
+    expect(found).toContainEqual({ file: 'demo/caching.yaml', line: 10, path: '/cases/0/requests/0/expect/invocation', message: 'request 1 has no earlier request to refer to (it says 2)' });
+    expect(found).toContainEqual({ file: 'demo/caching.yaml', line: 12, path: '/cases/0/requests/1/expect/invocation', message: 'request 2 can only refer to an earlier request (1 to 1), not 3' });
+  });
+
   it('refuses duplicate ids across files, with where the first one is', async () => {
     const found = await problems({ 'demo/a.yaml': GOOD, 'demo/b.yaml': GOOD });
     expect(found).toContainEqual({ file: 'demo/b.yaml', line: 5, path: '/cases/0/id', message: 'duplicate id "demo/basics/hello" (first in demo/a.yaml:5)' });

@@ -66,6 +66,8 @@ export const httpRunner: RunnerFactory = (settings, ctx): Runner => {
   let manifest: Promise<Manifest> | undefined;
   const read = (load: boolean) => fetchManifest(url, { load, timeoutMs: settings.timeoutMs as number | undefined });
   return {
+    // A deployment is reached through its platform's own CDN, whatever that caches.
+    provides: ['platform-cache'],
     async unavailable() {
       if (!url) return 'the http target needs a url setting (edgecompat run --url <url>)';
       if (!/^https?:\/\/[^/]/.test(url)) return `the http target's url "${url}" is not an http(s) URL`;

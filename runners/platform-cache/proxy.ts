@@ -1,0 +1,248 @@
+/**
+ * A platform's HTTP cache in front of one origin: a caching reverse proxy whose storage, freshness,
+ * Vary, validation and stale-while-revalidate decisions are http-cache-semantics's (RFC 9111, RFC
+ * 5861), configured by a platform profile for what the platform documents on top: which header's
+ * directives win, what it bypasses or will not store, what the client is sent, the status header.
+ * It listens on 127.0.0.1 on a port the OS picks, streams every response through as it arrives
+ * (storing a copy when it may), and keeps its entries in memory.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import CachePolicy from 'http-cache-semantics';
+import { request } from 'undici';
+import { pairFields, type HeaderField } from '../../core/header-fields.ts';
+import type { CacheProfile } from '../../core/profiles.ts';
+import { bypassReason, cacheKey, clientFields, endToEnd, notStoredReason, policyHeaders } from './rules.ts';
+
+/** Responses larger than this are passed on but not stored. */
+export const MAX_STORED_BYTES = 10 * 1024 * 1024;
+/** Variants (by Vary) kept per cache key, newest first. */
+const MAX_VARIANTS = 8;
+/** Methods RFC 9110 calls safe: any other one invalidates what is stored for its URL (RFC 9111 4.4). */
+const SAFE = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE']);
+
+interface Entry {
+  /** The request target it was stored for (path and query), to refresh it from. */
+  target: string;
+  policy: CachePolicy;
+  status: number;
+  /** The origin's end-to-end field lines, as the origin sent them. */
+  fields: HeaderField[];
+  body: Buffer;
+  refreshing?: Promise<void>;
+}
+
+interface Upstream {
+  status: number;
+  fields: HeaderField[];
+  body: AsyncIterable<Buffer>;
+}
+
+/** What the proxy did with each request it answered, for tests and the report's reading. */
+export type CacheOutcome = 'hit' | 'miss' | 'stale' | 'revalidated' | 'bypass' | 'uncached';
+
+/** A started caching proxy. */
+export class CachingProxy {
+  private readonly store = new Map<string, Entry[]>();
+  private readonly background = new Set<Promise<void>>();
+  private readonly inFlight = new Set<AbortController>();
+  /** Requests the origin was sent, counted (tests read it). */
+  originRequests = 0;
+
+  private constructor(
+    private readonly cache: CacheProfile,
+    private readonly origin: string,
+    private readonly server: Server,
+    /** The proxy's base URL: `http://127.0.0.1:<port>`. */
+    readonly url: string,
+  ) {}
+
+  /** Starts a proxy in front of `origin` (an origin such as `http://127.0.0.1:4000`). */
+  static async start(cache: CacheProfile, origin: string): Promise<CachingProxy> {
+    let proxy!: CachingProxy;
+    const server = createServer((req, res) => {
+      proxy.handle(req, res).catch((error: Error) => {
+        if (!res.headersSent) res.writeHead(502, { 'content-type': 'text/plain' }).end(`edgecompat cache proxy: ${error.message}`);
+        else res.destroy(error);
+      });
+    });
+    server.keepAliveTimeout = 1000;
+    await new Promise<void>((resolve, reject) => server.once('error', reject).listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    proxy = new CachingProxy(cache, new URL(origin).origin, server, `http://127.0.0.1:${port}`);
+    return proxy;
+  }
+
+  /** Stops listening, aborts what is in flight to the origin and waits for background refreshes. */
+  async stop(): Promise<void> {
+    for (const controller of this.inFlight) controller.abort();
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await Promise.allSettled([...this.background]);
+  }
+
+  private status(outcome: CacheOutcome): string {
+    const s = this.cache.status.value;
+    const byOutcome: Record<CacheOutcome, string> = {
+      hit: s.hit,
+      miss: s.miss,
+      stale: s.stale ?? s.hit,
+      revalidated: s.revalidated ?? s.hit,
+      bypass: s.bypass,
+      uncached: s.uncached ?? s.miss,
+    };
+    return byOutcome[outcome];
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const method = req.method ?? 'GET';
+    const url = new URL(req.url ?? '/', 'http://edgecompat.invalid');
+    const headers = pairFields(req.rawHeaders);
+    const pass = async (outcome: CacheOutcome) => {
+      const upstream = await this.fetch(req, res, method, endToEnd(headers).filter(([n]) => n.toLowerCase() !== 'host'));
+      await this.send(res, method, upstream, outcome);
+    };
+    if (!this.cache.inFrontOfRoutes.value) return pass('uncached');
+    if (!SAFE.has(method)) {
+      this.store.delete(cacheKey(this.cache, url));
+      return pass('uncached');
+    }
+    const headAsGet = method === 'HEAD' && this.cache.headAsGet?.value === true;
+    const lookup = headAsGet ? 'GET' : method;
+    if (!(this.cache.methods.value as string[]).includes(lookup)) return pass('uncached');
+    if (bypassReason(this.cache, url, headers)) return pass('bypass');
+    const key = cacheKey(this.cache, url);
+    const policyRequest = { url: key, method: lookup, headers: lowerHeaders(headers) };
+    const entries = this.store.get(key) ?? [];
+    for (const entry of entries) {
+      const { response, revalidation } = entry.policy.evaluateRequest(policyRequest);
+      if (!response) continue;
+      if (revalidation) this.refreshInBackground(key, entry, revalidation.headers);
+      return this.sendStored(res, method, entry, revalidation ? 'stale' : 'hit');
+    }
+    const newest = entries[0];
+    const forwarded = newest ? newest.policy.revalidationHeaders(policyRequest) : policyRequest.headers;
+    const upstream = await this.fetch(req, res, lookup, toFields(forwarded));
+    if (newest && upstream.status === 304) {
+      const { policy, modified } = newest.policy.revalidatedPolicy(policyRequest, { status: 304, headers: policyHeaders(this.cache, upstream.fields) });
+      if (!modified) {
+        await drain(upstream.body);
+        const entry = { ...newest, policy, fields: mergeFields(newest.fields, upstream.fields), refreshing: undefined };
+        this.keep(key, entry);
+        return this.sendStored(res, method, entry, 'revalidated');
+      }
+    }
+    await this.send(res, method, upstream, 'miss', (body) => this.storeIfAllowed(key, req.url ?? '/', policyRequest, upstream, body));
+  }
+
+  /** Sends the request on to the origin; aborts it when the client goes away first. */
+  private async fetch(req: IncomingMessage, res: ServerResponse, method: string, fields: HeaderField[]): Promise<Upstream> {
+    const controller = new AbortController();
+    this.inFlight.add(controller);
+    res.once('close', () => {
+      if (!res.writableFinished) controller.abort();
+    });
+    this.originRequests++;
+    const hasBody = method !== 'GET' && method !== 'HEAD';
+    const upstream = await request(this.origin + (req.url ?? '/'), {
+      method: method as 'GET',
+      headers: fields.flat(),
+      body: hasBody ? req : undefined,
+      signal: controller.signal,
+      responseHeaders: 'raw',
+      headersTimeout: 0,
+      bodyTimeout: 0,
+    }).finally(() => this.inFlight.delete(controller));
+    if (!hasBody) req.resume();
+    return { status: upstream.statusCode, fields: pairFields(upstream.headers as unknown as string[]), body: upstream.body as AsyncIterable<Buffer> };
+  }
+
+  /** Streams an origin response to the client, handing the whole body to `stored` when it ends whole. */
+  private async send(res: ServerResponse, method: string, upstream: Upstream, outcome: CacheOutcome, stored?: (body: Buffer) => void): Promise<void> {
+    res.writeHead(upstream.status, clientFields(this.cache, upstream.fields, this.status(outcome)).flat());
+    const kept: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of upstream.body) {
+      if (stored && size <= MAX_STORED_BYTES) kept.push(chunk);
+      size += chunk.length;
+      if (method !== 'HEAD') res.write(chunk);
+    }
+    res.end();
+    if (stored && size <= MAX_STORED_BYTES) stored(Buffer.concat(kept));
+  }
+
+  private sendStored(res: ServerResponse, method: string, entry: Entry, outcome: CacheOutcome): void {
+    const age = String(Math.max(0, Math.round(entry.policy.age())));
+    const fields = [...entry.fields.filter(([n]) => n.toLowerCase() !== 'age'), ['age', age] as HeaderField];
+    res.writeHead(entry.status, clientFields(this.cache, fields, this.status(outcome)).flat());
+    res.end(method === 'HEAD' ? undefined : entry.body);
+  }
+
+  private storeIfAllowed(key: string, target: string, policyRequest: CachePolicy.Request, upstream: Upstream, body: Buffer): void {
+    if (notStoredReason(this.cache, upstream.fields)) return;
+    const policy = new CachePolicy(policyRequest, { status: upstream.status, headers: policyHeaders(this.cache, upstream.fields) }, { shared: true, cacheHeuristic: 0 });
+    if (!policy.storable() || policy.timeToLive() <= 0) return;
+    this.keep(key, { target, policy, status: upstream.status, fields: endToEnd(upstream.fields), body });
+  }
+
+  private keep(key: string, entry: Entry): void {
+    const others = (this.store.get(key) ?? []).filter((e) => e.body !== entry.body);
+    this.store.set(key, [entry, ...others].slice(0, MAX_VARIANTS));
+  }
+
+  /** stale-while-revalidate: the stale response went out; the route runs once, in the background. */
+  private refreshInBackground(key: string, entry: Entry, headers: CachePolicy.Headers): void {
+    if (entry.refreshing) return;
+    const refresh = (async () => {
+      const controller = new AbortController();
+      this.inFlight.add(controller);
+      try {
+        this.originRequests++;
+        const upstream = await request(this.origin + entry.target, { method: 'GET', headers: toFields(headers).flat(), signal: controller.signal, responseHeaders: 'raw' });
+        const fields = pairFields(upstream.headers as unknown as string[]);
+        const body = Buffer.from(await upstream.body.arrayBuffer());
+        const policyRequest = { url: key, method: 'GET', headers };
+        const { policy, modified } = entry.policy.revalidatedPolicy(policyRequest, { status: upstream.statusCode, headers: policyHeaders(this.cache, fields) });
+        const next: Entry = modified
+          ? { target: entry.target, policy, status: upstream.statusCode, fields: endToEnd(fields), body }
+          : { ...entry, policy, fields: mergeFields(entry.fields, fields), refreshing: undefined };
+        if (modified && (notStoredReason(this.cache, fields) || !policy.storable())) return;
+        this.store.set(key, [next, ...(this.store.get(key) ?? []).filter((e) => e !== entry)].slice(0, MAX_VARIANTS));
+      } catch {
+        // The stale entry stays; the next request past its lifetime tries again.
+      } finally {
+        this.inFlight.delete(controller);
+        delete entry.refreshing;
+      }
+    })();
+    entry.refreshing = refresh;
+    this.background.add(refresh);
+    void refresh.finally(() => this.background.delete(refresh));
+  }
+}
+
+function lowerHeaders(fields: readonly HeaderField[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of fields) {
+    const lower = name.toLowerCase();
+    out[lower] = lower in out ? `${out[lower]}, ${value}` : value;
+  }
+  return out;
+}
+
+function toFields(headers: CachePolicy.Headers): HeaderField[] {
+  return Object.entries(headers)
+    .filter(([name, value]) => name !== 'host' && value !== undefined)
+    .flatMap(([name, value]) => (Array.isArray(value) ? value.map((v) => [name, v] as HeaderField) : [[name, String(value)] as HeaderField]));
+}
+
+/** A stored response's fields updated by a 304's (RFC 9111 section 3.2): the 304's lines replace those of the same name. */
+function mergeFields(stored: HeaderField[], update: HeaderField[]): HeaderField[] {
+  const fresh = endToEnd(update).filter(([n]) => !['content-length', 'content-encoding'].includes(n.toLowerCase()));
+  const names = new Set(fresh.map(([n]) => n.toLowerCase()));
+  return [...stored.filter(([n]) => !names.has(n.toLowerCase())), ...fresh];
+}
+
+async function drain(body: AsyncIterable<Buffer>): Promise<void> {
+  for await (const _ of body);
+}
