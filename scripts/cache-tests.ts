@@ -10,7 +10,7 @@
  * client with Node's fetch. The package is fetched once with `npm pack` into node_modules/.cache (it
  * is not a dependency: its package.json pulls in npm 6, which only its own command line uses).
  * A profile whose cache is not in front of edge routes (Cloudflare's) is measured as the cache it is
- * in front of an origin.
+ * in front of an origin. The run named rfc9111 is the proxy with no platform's rules: the library alone.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -20,11 +20,26 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { loadProfile, profileNames } from '../core/profiles.ts';
+import { loadProfile, profileNames, type CacheProfile } from '../core/profiles.ts';
 import { CachingProxy } from '../runners/platform-cache/proxy.ts';
 
 /** The pinned version of the suite. */
 const VERSION = '0.4.5';
+/** The name of the run with no platform's rules: http-cache-semantics alone, as RFC 9111 has it. */
+const BASELINE = 'rfc9111';
+
+/** The proxy with no platform's rules on top of the library: what the library does by itself. */
+function baseline(): CacheProfile {
+  const rfc = (value: unknown) => ({ value, source: 'https://www.rfc-editor.org/rfc/rfc9111' });
+  return {
+    inFrontOfRoutes: rfc(true),
+    precedence: rfc(['cache-control']),
+    methods: rfc(['GET', 'HEAD']),
+    staleWhileRevalidate: rfc(true),
+    queryInKey: rfc(true),
+    status: rfc({ header: 'x-cache', hit: 'HIT', miss: 'MISS', bypass: 'BYPASS' }),
+  } as CacheProfile;
+}
 
 interface SuiteTest {
   id: string;
@@ -67,8 +82,7 @@ async function runProfile(name: string): Promise<Record<string, Result>> {
     else res.writeHead(404).end();
   });
   await new Promise<void>((resolve) => origin.listen(0, '127.0.0.1', resolve));
-  const profile = loadProfile(name);
-  const cache = { ...profile.cache, inFrontOfRoutes: { ...profile.cache.inFrontOfRoutes, value: true } };
+  const cache = name === BASELINE ? baseline() : { ...loadProfile(name).cache, inFrontOfRoutes: { ...loadProfile(name).cache.inFrontOfRoutes, value: true } };
   const proxy = await CachingProxy.start(cache, `http://127.0.0.1:${(origin.address() as AddressInfo).port}`);
   try {
     const runner = await load<{ runTests(t: Suite[], f: typeof fetch, browser: boolean, base: string): Promise<void>; getResults(): Record<string, Result> }>('client/runner.mjs');
@@ -129,7 +143,7 @@ if (values['results-of']) {
   writeFileSync(values.json!, JSON.stringify(await runProfile(values['results-of'])));
   process.exit(0);
 }
-const names = values.profile ?? profileNames();
+const names = values.profile ?? [BASELINE, ...profileNames()];
 const out: Record<string, unknown> = { suite: `http-cache-tests@${VERSION}` };
 const scratch = mkdtempSync(join(tmpdir(), 'edgecompat-cache-tests-'));
 for (const name of names) {

@@ -124,10 +124,13 @@ export class CachingProxy {
     const forwarded = newest ? newest.policy.revalidationHeaders(policyRequest) : policyRequest.headers;
     const upstream = await this.fetch(req, res, lookup, toFields(forwarded));
     if (newest && upstream.status === 304) {
-      const { policy, modified } = newest.policy.revalidatedPolicy(policyRequest, { status: 304, headers: policyHeaders(this.cache, upstream.fields) });
+      // The stored response updated with the 304's fields (RFC 9111 3.2) is what the cache reads
+      // its directives from: a 304 without Cache-Control or a targeted field keeps the stored ones.
+      const updated = mergeFields(newest.fields, upstream.fields);
+      const { policy, modified } = newest.policy.revalidatedPolicy(policyRequest, { status: 304, headers: policyHeaders(this.cache, updated) });
       if (!modified) {
         await drain(upstream.body);
-        const entry = { ...newest, policy, fields: mergeFields(newest.fields, upstream.fields), refreshing: undefined };
+        const entry = { ...newest, policy, fields: updated, refreshing: undefined };
         this.keep(key, entry);
         return this.sendStored(res, method, entry, 'revalidated');
       }
@@ -202,10 +205,11 @@ export class CachingProxy {
         const fields = pairFields(upstream.headers as unknown as string[]);
         const body = Buffer.from(await upstream.body.arrayBuffer());
         const policyRequest = { url: key, method: 'GET', headers };
-        const { policy, modified } = entry.policy.revalidatedPolicy(policyRequest, { status: upstream.statusCode, headers: policyHeaders(this.cache, fields) });
+        const read = upstream.statusCode === 304 ? mergeFields(entry.fields, fields) : fields;
+        const { policy, modified } = entry.policy.revalidatedPolicy(policyRequest, { status: upstream.statusCode, headers: policyHeaders(this.cache, read) });
         const next: Entry = modified
           ? { target: entry.target, policy, status: upstream.statusCode, fields: endToEnd(fields), body }
-          : { ...entry, policy, fields: mergeFields(entry.fields, fields), refreshing: undefined };
+          : { ...entry, policy, fields: read, refreshing: undefined };
         if (modified && (notStoredReason(this.cache, fields) || !policy.storable())) return;
         this.store.set(key, [next, ...(this.store.get(key) ?? []).filter((e) => e !== entry)].slice(0, MAX_VARIANTS));
       } catch {
