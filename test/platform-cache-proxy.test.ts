@@ -137,6 +137,17 @@ for (const name of profileNames()) {
       expect(second.headers['cache-control']).toBe(rewrite ? rewrite.becomes : 'public, s-maxage=60');
     });
 
+    it("answers a client's conditional request from a stored response with 304 when the validator matches", async () => {
+      const path = query({ 'cache-control': 'public, s-maxage=60', etag: '"v1"' }, `&n=${n++}`);
+      const before = o.runs();
+      await get(proxy.url + path);
+      const matching = await get(proxy.url + path, { headers: { 'if-none-match': '"v1"' } });
+      const other = await get(proxy.url + path, { headers: { 'if-none-match': '"v0"' } });
+      expect(o.runs() - before).toBe(1);
+      expect([matching.status, matching.body, matching.headers.etag]).toEqual([304, '', '"v1"']);
+      expect(other.status).toBe(200);
+    });
+
     it('serves stale while revalidating only when its profile honours stale-while-revalidate', async () => {
       const path = query({ 'cache-control': 'public, s-maxage=1, stale-while-revalidate=60' }, `&n=${n++}`);
       const first = await get(proxy.url + path);

@@ -8,9 +8,10 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import fresh from 'fresh';
 import CachePolicy from 'http-cache-semantics';
 import { request } from 'undici';
-import { pairFields, type HeaderField } from '../../core/header-fields.ts';
+import { fieldValue, pairFields, type HeaderField } from '../../core/header-fields.ts';
 import type { CacheProfile } from '../../core/profiles.ts';
 import { bypassReason, cacheKey, clientFields, endToEnd, notStoredReason, policyHeaders } from './rules.ts';
 
@@ -118,7 +119,7 @@ export class CachingProxy {
       const { response, revalidation } = entry.policy.evaluateRequest(policyRequest);
       if (!response) continue;
       if (revalidation) this.refreshInBackground(key, entry, revalidation.headers);
-      return this.sendStored(res, method, entry, revalidation ? 'stale' : 'hit');
+      return this.sendStored(res, method, entry, revalidation ? 'stale' : 'hit', policyRequest.headers);
     }
     const newest = entries[0];
     const forwarded = newest ? newest.policy.revalidationHeaders(policyRequest) : policyRequest.headers;
@@ -132,7 +133,7 @@ export class CachingProxy {
         await drain(upstream.body);
         const entry = { ...newest, policy, fields: updated, refreshing: undefined };
         this.keep(key, entry);
-        return this.sendStored(res, method, entry, 'revalidated');
+        return this.sendStored(res, method, entry, 'revalidated', policyRequest.headers);
       }
     }
     await this.send(res, method, upstream, 'miss', (body) => this.storeIfAllowed(key, req.url ?? '/', policyRequest, upstream, body));
@@ -174,9 +175,21 @@ export class CachingProxy {
     if (stored && size <= MAX_STORED_BYTES) stored(Buffer.concat(kept));
   }
 
-  private sendStored(res: ServerResponse, method: string, entry: Entry, outcome: CacheOutcome): void {
+  /**
+   * Answers from a stored response. A client's own conditional request that the stored response
+   * satisfies gets a 304 (RFC 9111 4.3.2, the evaluation itself is the `fresh` package's, RFC 9110
+   * 13.2), as a cache answering for the origin does.
+   */
+  private sendStored(res: ServerResponse, method: string, entry: Entry, outcome: CacheOutcome, request: Record<string, string>): void {
     const age = String(Math.max(0, Math.round(entry.policy.age())));
     const fields = [...entry.fields.filter(([n]) => n.toLowerCase() !== 'age'), ['age', age] as HeaderField];
+    const notModified = entry.status === 200 && fresh(request, { etag: fieldValue(fields, 'etag'), 'last-modified': fieldValue(fields, 'last-modified') });
+    if (notModified) {
+      const kept = fields.filter(([n]) => !['content-length', 'content-type', 'content-encoding', 'content-range'].includes(n.toLowerCase()));
+      res.writeHead(304, clientFields(this.cache, kept, this.status(outcome)).flat());
+      res.end();
+      return;
+    }
     res.writeHead(entry.status, clientFields(this.cache, fields, this.status(outcome)).flat());
     res.end(method === 'HEAD' ? undefined : entry.body);
   }
