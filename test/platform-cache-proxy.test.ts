@@ -166,3 +166,24 @@ describe('platform cache rules', () => {
     expect(seen.expires).toBeUndefined();
   });
 });
+
+describe('platform cache proxy: a cache not in front of routes', () => {
+  it('relays every response as the route made it: nothing stored, nothing stripped, no status header', async () => {
+    const cache = loadProfile('cloudflare').cache;
+    expect(cache.inFrontOfRoutes.value).toBe(false);
+    const o = origin();
+    const proxy = await CachingProxy.start(cache, await listen(o.server));
+    try {
+      const headers = Object.fromEntries([...cache.precedence.value, ...(cache.notForwarded?.value ?? [])].map((h) => [h, 'public, max-age=60']));
+      const path = query(headers);
+      await get(proxy.url + path);
+      const second = await get(proxy.url + path);
+      expect(o.runs()).toBe(2);
+      for (const h of Object.keys(headers)) expect(second.headers[h]).toBe('public, max-age=60');
+      expect(second.headers[cache.status.value.header]).toBeUndefined();
+    } finally {
+      await proxy.stop();
+      o.server.close();
+    }
+  });
+});

@@ -99,11 +99,11 @@ export class CachingProxy {
     const method = req.method ?? 'GET';
     const url = new URL(req.url ?? '/', 'http://edgecompat.invalid');
     const headers = pairFields(req.rawHeaders);
-    const pass = async (outcome: CacheOutcome) => {
-      const upstream = await this.fetch(req, res, method, endToEnd(headers).filter(([n]) => n.toLowerCase() !== 'host'));
-      await this.send(res, method, upstream, outcome);
-    };
-    if (!this.cache.inFrontOfRoutes.value) return pass('uncached');
+    const forward = () => this.fetch(req, res, method, endToEnd(headers).filter(([n]) => n.toLowerCase() !== 'host'));
+    const pass = async (outcome: CacheOutcome) => this.send(res, method, await forward(), outcome);
+    // A cache that is not in front of the platform's routes never sees their responses: they go
+    // out as the route made them, with none of the cache's rules applied and no status header.
+    if (!this.cache.inFrontOfRoutes.value) return this.relay(res, method, await forward());
     if (!SAFE.has(method)) {
       this.store.delete(cacheKey(this.cache, url));
       return pass('uncached');
@@ -173,6 +173,13 @@ export class CachingProxy {
     }
     res.end();
     if (stored && size <= MAX_STORED_BYTES) stored(Buffer.concat(kept));
+  }
+
+  /** Streams an origin response to the client unchanged but for its hop-by-hop fields. */
+  private async relay(res: ServerResponse, method: string, upstream: Upstream): Promise<void> {
+    res.writeHead(upstream.status, endToEnd(upstream.fields).flat());
+    for await (const chunk of upstream.body) if (method !== 'HEAD') res.write(chunk);
+    res.end();
   }
 
   /**
