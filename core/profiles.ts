@@ -56,8 +56,22 @@ export function profileNames(): string[] {
   return readdirSync(folder).filter((f) => f.endsWith('.yaml')).map((f) => f.slice(0, -'.yaml'.length)).sort();
 }
 
-/** Loads and validates one built-in profile; an unknown name or a bad file is an InputError. */
+const loaded = new Map<string, PlatformProfile>();
+
+/**
+ * Loads and validates one built-in profile, once per process (every batch runner of a column asks
+ * for it); an unknown name or a bad file is an InputError.
+ */
 export function loadProfile(name: string): PlatformProfile {
+  let profile = loaded.get(name);
+  if (!profile) {
+    profile = readProfile(name);
+    loaded.set(name, profile);
+  }
+  return profile;
+}
+
+function readProfile(name: string): PlatformProfile {
   const url = new URL(`${name}.yaml`, folder);
   const file = `profiles/${name}.yaml`;
   if (!/^[a-z0-9-]+$/.test(name) || !existsSync(url)) {

@@ -11,9 +11,10 @@ import type { AddressInfo } from 'node:net';
 import fresh from 'fresh';
 import CachePolicy from 'http-cache-semantics';
 import { request } from 'undici';
+import { createClientAgent } from '../../core/client.ts';
 import { fieldValue, pairFields, type HeaderField } from '../../core/header-fields.ts';
 import type { CacheProfile } from '../../core/profiles.ts';
-import { bypassReason, cacheKey, clientFields, endToEnd, notStoredReason, policyHeaders } from './rules.ts';
+import { bypassReason, cacheKey, clientFields, endToEnd, headerRecord, notStoredReason, policyHeaders } from './rules.ts';
 
 /** Responses larger than this are passed on but not stored. */
 export const MAX_STORED_BYTES = 10 * 1024 * 1024;
@@ -39,7 +40,7 @@ interface Upstream {
   body: AsyncIterable<Buffer>;
 }
 
-/** What the proxy did with each request it answered, for tests and the report's reading. */
+/** What the proxy did with a request, as its status header says. */
 export type CacheOutcome = 'hit' | 'miss' | 'stale' | 'revalidated' | 'bypass' | 'uncached';
 
 /** A started caching proxy. */
@@ -47,8 +48,12 @@ export class CachingProxy {
   private readonly store = new Map<string, Entry[]>();
   private readonly background = new Set<Promise<void>>();
   private readonly inFlight = new Set<AbortController>();
-  /** Requests the origin was sent, counted (tests read it). */
-  originRequests = 0;
+  /**
+   * Connections to the origin: the client's pool settings (no pipelining, idle connections dropped
+   * after a second), not undici's global pool, whose 4 s idle reuse met a socket the origin had
+   * closed (a 502 "read ECONNRESET" of the proxy's own, seen once on miniflare after a POST).
+   */
+  private readonly agent = createClientAgent();
 
   private constructor(
     private readonly cache: CacheProfile,
@@ -80,6 +85,7 @@ export class CachingProxy {
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
     await Promise.allSettled([...this.background]);
+    await this.agent.close();
   }
 
   private status(outcome: CacheOutcome): string {
@@ -99,7 +105,8 @@ export class CachingProxy {
     const method = req.method ?? 'GET';
     const url = new URL(req.url ?? '/', 'http://edgecompat.invalid');
     const headers = pairFields(req.rawHeaders);
-    const forward = () => this.fetch(req, res, method, endToEnd(headers).filter(([n]) => n.toLowerCase() !== 'host'));
+    const target = req.url ?? '/';
+    const forward = () => this.fetch(target, method, endToEnd(headers).filter(([n]) => n.toLowerCase() !== 'host'), req, res);
     const pass = async (outcome: CacheOutcome) => this.send(res, method, await forward(), outcome);
     // A cache that is not in front of the platform's routes never sees their responses: they go
     // out as the route made them, with none of the cache's rules applied and no status header.
@@ -113,7 +120,7 @@ export class CachingProxy {
     if (!(this.cache.methods.value as string[]).includes(lookup)) return pass('uncached');
     if (bypassReason(this.cache, url, headers)) return pass('bypass');
     const key = cacheKey(this.cache, url);
-    const policyRequest = { url: key, method: lookup, headers: lowerHeaders(headers) };
+    const policyRequest = { url: key, method: lookup, headers: headerRecord(headers) };
     const entries = this.store.get(key) ?? [];
     for (const entry of entries) {
       const { response, revalidation } = entry.policy.evaluateRequest(policyRequest);
@@ -123,33 +130,32 @@ export class CachingProxy {
     }
     const newest = entries[0];
     const forwarded = newest ? newest.policy.revalidationHeaders(policyRequest) : policyRequest.headers;
-    const upstream = await this.fetch(req, res, lookup, toFields(forwarded));
+    const upstream = await this.fetch(target, lookup, toFields(forwarded), req, res);
     if (newest && upstream.status === 304) {
-      // The stored response updated with the 304's fields (RFC 9111 3.2) is what the cache reads
-      // its directives from: a 304 without Cache-Control or a targeted field keeps the stored ones.
-      const updated = mergeFields(newest.fields, upstream.fields);
-      const { policy, modified } = newest.policy.revalidatedPolicy(policyRequest, { status: 304, headers: policyHeaders(this.cache, updated) });
-      if (!modified) {
+      const { modified, entry } = this.revalidated(newest, policyRequest, upstream, newest.body);
+      if (!modified && entry) {
         await drain(upstream.body);
-        const entry = { ...newest, policy, fields: updated, refreshing: undefined };
-        this.keep(key, entry);
+        this.keep(key, entry, newest);
         return this.sendStored(res, method, entry, 'revalidated', policyRequest.headers);
       }
     }
-    await this.send(res, method, upstream, 'miss', (body) => this.storeIfAllowed(key, req.url ?? '/', policyRequest, upstream, body));
+    await this.send(res, method, upstream, 'miss', (body) => this.storeIfAllowed(key, target, policyRequest, upstream, body));
   }
 
-  /** Sends the request on to the origin; aborts it when the client goes away first. */
-  private async fetch(req: IncomingMessage, res: ServerResponse, method: string, fields: HeaderField[]): Promise<Upstream> {
+  /**
+   * Sends a request for `target` on to the origin. With the client's `req` and `res`, the client's
+   * body goes with it and the request is aborted when the client goes away first.
+   */
+  private async fetch(target: string, method: string, fields: HeaderField[], req?: IncomingMessage, res?: ServerResponse): Promise<Upstream> {
     const controller = new AbortController();
     this.inFlight.add(controller);
-    res.once('close', () => {
+    res?.once('close', () => {
       if (!res.writableFinished) controller.abort();
     });
-    this.originRequests++;
     const hasBody = method !== 'GET' && method !== 'HEAD';
-    const upstream = await request(this.origin + (req.url ?? '/'), {
+    const upstream = await request(this.origin + target, {
       method: method as 'GET',
+      dispatcher: this.agent,
       headers: fields.flat(),
       body: hasBody ? req : undefined,
       signal: controller.signal,
@@ -157,8 +163,22 @@ export class CachingProxy {
       headersTimeout: 0,
       bodyTimeout: 0,
     }).finally(() => this.inFlight.delete(controller));
-    if (!hasBody) req.resume();
+    if (!hasBody) req?.resume();
     return { status: upstream.statusCode, fields: pairFields(upstream.headers as unknown as string[]), body: upstream.body as AsyncIterable<Buffer> };
+  }
+
+  /**
+   * What the origin's answer to a revalidation of `entry` makes of it. A 304 updates the stored
+   * fields with its own (RFC 9111 3.2), and the cache reads its directives from the updated fields,
+   * so a 304 without Cache-Control or a targeted field keeps the stored ones. `entry` is undefined
+   * when the new response may not be stored (or, modified, no `body` is given for it).
+   */
+  private revalidated(entry: Entry, policyRequest: CachePolicy.Request, upstream: Omit<Upstream, 'body'>, body?: Buffer): { modified: boolean; entry?: Entry } {
+    const read = upstream.status === 304 ? mergeFields(entry.fields, upstream.fields) : upstream.fields;
+    const { policy, modified } = entry.policy.revalidatedPolicy(policyRequest, { status: upstream.status, headers: policyHeaders(this.cache, read) });
+    if (!modified) return { modified, entry: { ...entry, policy, fields: read, refreshing: undefined } };
+    if (!body || notStoredReason(this.cache, upstream.fields) || !policy.storable()) return { modified };
+    return { modified, entry: { target: entry.target, policy, status: upstream.status, fields: endToEnd(upstream.fields), body } };
   }
 
   /** Streams an origin response to the client, handing the whole body to `stored` when it ends whole. */
@@ -187,7 +207,7 @@ export class CachingProxy {
    * satisfies gets a 304 (RFC 9111 4.3.2, the evaluation itself is the `fresh` package's, RFC 9110
    * 13.2), as a cache answering for the origin does.
    */
-  private sendStored(res: ServerResponse, method: string, entry: Entry, outcome: CacheOutcome, request: Record<string, string>): void {
+  private sendStored(res: ServerResponse, method: string, entry: Entry, outcome: CacheOutcome, request: CachePolicy.Headers): void {
     const age = String(Math.max(0, Math.round(entry.policy.age())));
     const fields = [...entry.fields.filter(([n]) => n.toLowerCase() !== 'age'), ['age', age] as HeaderField];
     const notModified = entry.status === 200 && fresh(request, { etag: fieldValue(fields, 'etag'), 'last-modified': fieldValue(fields, 'last-modified') });
@@ -208,8 +228,9 @@ export class CachingProxy {
     this.keep(key, { target, policy, status: upstream.status, fields: endToEnd(upstream.fields), body });
   }
 
-  private keep(key: string, entry: Entry): void {
-    const others = (this.store.get(key) ?? []).filter((e) => e.body !== entry.body);
+  /** Stores `entry` as the newest variant of `key`, in place of the entry it updates (if any). */
+  private keep(key: string, entry: Entry, replacing?: Entry): void {
+    const others = (this.store.get(key) ?? []).filter((e) => e !== replacing);
     this.store.set(key, [entry, ...others].slice(0, MAX_VARIANTS));
   }
 
@@ -217,25 +238,15 @@ export class CachingProxy {
   private refreshInBackground(key: string, entry: Entry, headers: CachePolicy.Headers): void {
     if (entry.refreshing) return;
     const refresh = (async () => {
-      const controller = new AbortController();
-      this.inFlight.add(controller);
       try {
-        this.originRequests++;
-        const upstream = await request(this.origin + entry.target, { method: 'GET', headers: toFields(headers).flat(), signal: controller.signal, responseHeaders: 'raw' });
-        const fields = pairFields(upstream.headers as unknown as string[]);
-        const body = Buffer.from(await upstream.body.arrayBuffer());
-        const policyRequest = { url: key, method: 'GET', headers };
-        const read = upstream.statusCode === 304 ? mergeFields(entry.fields, fields) : fields;
-        const { policy, modified } = entry.policy.revalidatedPolicy(policyRequest, { status: upstream.statusCode, headers: policyHeaders(this.cache, read) });
-        const next: Entry = modified
-          ? { target: entry.target, policy, status: upstream.statusCode, fields: endToEnd(fields), body }
-          : { ...entry, policy, fields: read, refreshing: undefined };
-        if (modified && (notStoredReason(this.cache, fields) || !policy.storable())) return;
-        this.store.set(key, [next, ...(this.store.get(key) ?? []).filter((e) => e !== entry)].slice(0, MAX_VARIANTS));
+        const upstream = await this.fetch(entry.target, 'GET', toFields(headers));
+        const chunks: Buffer[] = [];
+        for await (const chunk of upstream.body) chunks.push(chunk);
+        const { entry: next } = this.revalidated(entry, { url: key, method: 'GET', headers }, upstream, Buffer.concat(chunks));
+        if (next) this.keep(key, next, entry);
       } catch {
         // The stale entry stays; the next request past its lifetime tries again.
       } finally {
-        this.inFlight.delete(controller);
         delete entry.refreshing;
       }
     })();
@@ -243,15 +254,6 @@ export class CachingProxy {
     this.background.add(refresh);
     void refresh.finally(() => this.background.delete(refresh));
   }
-}
-
-function lowerHeaders(fields: readonly HeaderField[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [name, value] of fields) {
-    const lower = name.toLowerCase();
-    out[lower] = lower in out ? `${out[lower]}, ${value}` : value;
-  }
-  return out;
 }
 
 function toFields(headers: CachePolicy.Headers): HeaderField[] {

@@ -22,12 +22,7 @@ export function endToEnd(fields: readonly HeaderField[]): HeaderField[] {
  * Expires for the caches it targets), else the profile's default for a route that sets none.
  */
 export function policyHeaders(cache: CacheProfile, fields: readonly HeaderField[]): Record<string, string | string[]> {
-  const out: Record<string, string | string[]> = {};
-  for (const [name] of fields) {
-    const lower = name.toLowerCase();
-    if (lower in out) continue;
-    out[lower] = lower === 'set-cookie' ? fieldLines(fields, lower) : fieldValue(fields, lower)!;
-  }
+  const out = headerRecord(fields);
   const winner = cache.precedence.value.find((name) => fieldValue(fields, name) !== undefined);
   if (winner && winner !== 'cache-control') {
     out['cache-control'] = fieldValue(fields, winner)!;
@@ -38,6 +33,19 @@ export function policyHeaders(cache: CacheProfile, fields: readonly HeaderField[
   }
   if (!cache.staleWhileRevalidate.value && typeof out['cache-control'] === 'string') {
     out['cache-control'] = out['cache-control'].split(',').filter((d) => !/^\s*stale-while-revalidate\b/i.test(d)).join(',');
+  }
+  return out;
+}
+
+/**
+ * Field lines as the lower-case name -> value record http-cache-semantics reads: the lines of a
+ * name joined with ", " (RFC 9110 5.3), Set-Cookie's kept as a list since they cannot be joined.
+ */
+export function headerRecord(fields: readonly HeaderField[]): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const [name] of fields) {
+    const lower = name.toLowerCase();
+    if (!(lower in out)) out[lower] = lower === 'set-cookie' ? fieldLines(fields, lower) : fieldValue(fields, lower)!;
   }
   return out;
 }
