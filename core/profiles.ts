@@ -1,5 +1,6 @@
 /**
- * Platform profiles: what a platform does around an edge route (its cache now), as data in
+ * Platform profiles: what a platform does around an edge route (its cache, its code-size limits,
+ * what its runtime offers a route's code), as data in
  * profiles/<platform>.yaml, one rule per field with its source, validated by
  * schemas/profile.schema.json.
  */
@@ -42,11 +43,40 @@ export interface CacheProfile {
   status: Rule<CacheStatusHeader>;
 }
 
+/** One plan's code-size limit. */
+export interface SizePlan {
+  /** The plan as the platform names it ("Hobby", "Workers Free"). */
+  title: string;
+  bytes: number;
+  /** The limit as the platform writes it ("1 MB", "3 MiB"). */
+  display: string;
+  /** gzip: the limit applies to the gzip size (zlib, default level); none: to the size as is. */
+  compression: 'gzip' | 'none';
+}
+
+/** The most code a route may deploy, per plan, how it is counted, and the platform's refusal. */
+export interface CodeSizeProfile {
+  defaultPlan: string;
+  plans: Record<string, Rule<SizePlan>>;
+  counts: Rule<{ what: string; excludes?: string }>;
+  refusal?: Rule<{ template: string; sizeUnit?: { name: string; bytes: number } }>;
+}
+
+/** The platform's words for a forbidden use ({what} is filled in). */
+export interface Wording {
+  dynamicCode?: Rule<string>;
+  nodeApi?: Rule<string>;
+  nodeModule?: Rule<string>;
+  require?: Rule<string>;
+}
+
 /** A platform profile. */
 export interface PlatformProfile {
   platform: string;
   title: string;
-  cache: CacheProfile;
+  cache?: CacheProfile;
+  limits?: { codeSize: CodeSizeProfile };
+  code?: { nodeBuiltins?: Rule<'all' | string[]>; wording?: Wording };
 }
 
 const folder = new URL('../profiles/', import.meta.url);
@@ -83,4 +113,16 @@ function readProfile(name: string): PlatformProfile {
     throw new InputError([{ file, line: parsed.lineOf(['platform']), path: '/platform', message: `platform "${parsed.data.platform}" must equal the file name "${name}"` }]);
   }
   return parsed.data;
+}
+
+/** The names of the built-in profiles that describe a platform cache. */
+export function cacheProfileNames(): string[] {
+  return profileNames().filter((name) => loadProfile(name).cache);
+}
+
+/** The cache of a built-in profile; a profile without one is an InputError naming the file. */
+export function loadCacheProfile(name: string): CacheProfile {
+  const cache = loadProfile(name).cache;
+  if (!cache) throw new InputError([{ file: `profiles/${name}.yaml`, path: '/cache', message: `profile "${name}" describes no cache; profiles with one: ${cacheProfileNames().join(', ')}` }]);
+  return cache;
 }

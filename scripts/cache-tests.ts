@@ -20,7 +20,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { loadProfile, profileNames, type CacheProfile } from '../core/profiles.ts';
+import { cacheProfileNames, loadCacheProfile, type CacheProfile } from '../core/profiles.ts';
 import { CachingProxy } from '../runners/platform-cache/proxy.ts';
 
 /** The pinned version of the suite. */
@@ -82,7 +82,7 @@ async function runProfile(name: string): Promise<Record<string, Result>> {
     else res.writeHead(404).end();
   });
   await new Promise<void>((resolve) => origin.listen(0, '127.0.0.1', resolve));
-  const measured = name === BASELINE ? baseline() : loadProfile(name).cache;
+  const measured = name === BASELINE ? baseline() : loadCacheProfile(name);
   const cache = { ...measured, inFrontOfRoutes: { ...measured.inFrontOfRoutes, value: true } };
   const proxy = await CachingProxy.start(cache, `http://127.0.0.1:${(origin.address() as AddressInfo).port}`);
   try {
@@ -144,7 +144,7 @@ if (values['results-of']) {
   writeFileSync(values.json!, JSON.stringify(await runProfile(values['results-of'])));
   process.exit(0);
 }
-const names = values.profile ?? [BASELINE, ...profileNames()];
+const names = values.profile ?? [BASELINE, ...cacheProfileNames()];
 const out: Record<string, unknown> = { suite: `http-cache-tests@${VERSION}` };
 const scratch = mkdtempSync(join(tmpdir(), 'edgecompat-cache-tests-'));
 for (const name of names) {

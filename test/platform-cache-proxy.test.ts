@@ -7,7 +7,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request } from 'undici';
-import { loadProfile, profileNames, type CacheProfile } from '../core/profiles.ts';
+import { cacheProfileNames, loadCacheProfile, type CacheProfile } from '../core/profiles.ts';
 import { CachingProxy } from '../runners/platform-cache/proxy.ts';
 import { policyHeaders } from '../runners/platform-cache/rules.ts';
 import { listen } from './support/listen.ts';
@@ -34,10 +34,10 @@ async function get(url: string, init: { method?: string; headers?: Record<string
 const query = (headers: Record<string, string>, extra = '') =>
   `/?${Object.entries(headers).map(([n, v]) => `h=${encodeURIComponent(`${n}:${v}`)}`).join('&')}${extra}`;
 
-for (const name of profileNames()) {
-  const profile = loadProfile(name);
+for (const name of cacheProfileNames()) {
+  const measured = loadCacheProfile(name);
   // A profile whose cache is not in front of routes is measured as the cache it is in front of an origin.
-  const cache: CacheProfile = { ...profile.cache, inFrontOfRoutes: { ...profile.cache.inFrontOfRoutes, value: true } };
+  const cache: CacheProfile = { ...measured, inFrontOfRoutes: { ...measured.inFrontOfRoutes, value: true } };
   describe(`platform cache proxy: ${name}`, () => {
     const o = origin();
     let proxy: CachingProxy;
@@ -160,7 +160,7 @@ for (const name of profileNames()) {
 
 describe('platform cache rules', () => {
   it('a targeted header replaces Cache-Control and Expires for the cache, as RFC 9213 says', () => {
-    const cache = loadProfile('vercel').cache;
+    const cache = loadCacheProfile('vercel');
     const seen = policyHeaders(cache, [['Cache-Control', 'no-store'], ['Expires', 'Thu, 01 Jan 1970 00:00:00 GMT'], ['CDN-Cache-Control', 'max-age=60']]);
     expect(seen['cache-control']).toBe('max-age=60');
     expect(seen.expires).toBeUndefined();
@@ -169,7 +169,7 @@ describe('platform cache rules', () => {
 
 describe('platform cache proxy: a cache not in front of routes', () => {
   it('relays every response as the route made it: nothing stored, nothing stripped, no status header', async () => {
-    const cache = loadProfile('cloudflare').cache;
+    const cache = loadCacheProfile('cloudflare');
     expect(cache.inFrontOfRoutes.value).toBe(false);
     const o = origin();
     const proxy = await CachingProxy.start(cache, await listen(o.server));

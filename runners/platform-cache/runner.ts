@@ -7,7 +7,7 @@
  * Settings: `runtime` (the inner runner's name), `runtimeSettings` (its settings), `profile` (a file
  * name in profiles/, without .yaml).
  */
-import { loadProfile } from '../../core/profiles.ts';
+import { loadCacheProfile, loadProfile } from '../../core/profiles.ts';
 import type { Loaded, Runner, RunnerFactory, TargetInfo } from '../types.ts';
 import { CachingProxy } from './proxy.ts';
 
@@ -20,7 +20,7 @@ export function platformCacheRunner(lookup: (name: string) => RunnerFactory | un
     const profile = loadProfile(String(settings.profile ?? ''));
     const inner = factory((settings.runtimeSettings as Record<string, unknown> | undefined) ?? {}, ctx);
     let proxies: CachingProxy[] = [];
-    const cache = profile.cache;
+    const cache = loadCacheProfile(profile.platform);
     const where = cache.inFrontOfRoutes.value ? `behind ${profile.title}'s cache (a caching proxy per route)` : `with ${profile.title}'s cache not in front of routes (${cache.inFrontOfRoutes.source})`;
     return {
       bundling: inner.bundling,
