@@ -13,6 +13,7 @@ export interface RawCaseFile {
   tags?: string[];
   timeoutMs?: number;
   requires?: string[];
+  sizeLimit?: string;
   cases: RawCase[];
 }
 
@@ -27,6 +28,8 @@ export interface RawCase {
   probe?: { expr: string; value?: unknown; typeof?: string; throws?: Record<string, string> };
   refused?: Record<string, string>;
   requires?: string[];
+  sizeLimit?: string;
+  payload?: { bytes: number; kind: string; seed?: number };
   request?: Record<string, unknown>;
   expect?: Record<string, unknown>;
   requests?: Array<Record<string, unknown>>;

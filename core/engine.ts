@@ -13,6 +13,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Agent } from 'undici';
 import { LoadFault } from '../runners/load-fault.ts';
 import type { Exit, Loaded, Runner } from '../runners/types.ts';
+import type { SizeFigures, SizeLimit } from './code-size.ts';
+import { deployCheck } from './deploy-check.ts';
 import { judge } from './judge.ts';
 import type { PreparedRoute } from './route-modules.ts';
 import { runCase } from './run-case.ts';
@@ -33,6 +35,8 @@ export interface ColumnJob {
   cases: Case[];
   /** The route of each case, bundled for this column (or refused by its build). */
   routes: Map<string, PreparedRoute>;
+  /** The code-size limit the column's platform deploys routes under, if it stands for one. */
+  sizeLimit?: SizeLimit;
   /** Why a case is not run on this column (an area it does not run, a requirement it lacks), else undefined. */
   skipReason?(testCase: Case, runner: Runner): string | undefined;
   /** Cases in flight at once in the column. */
@@ -56,14 +60,18 @@ type Emit = (finished: Omit<Finished, 'at'>) => void;
 
 /** Runs every case of the job, batch by batch on its lanes, and stops every runner it used. */
 export async function runColumn(job: ColumnJob): Promise<void> {
+  // Case id -> the route's size against the column's limit, shown with every result of the case.
+  const sizes = new Map<string, SizeFigures>();
   const emit: Emit = (f) => {
-    const { status, message } = judge(f.testCase, f.observation);
-    const observation = { ...f.observation, steps: f.observation.steps.map(({ bodyText: _drop, ...s }) => s) };
+    const size = sizes.get(f.testCase.id);
+    const seen = size ? { ...f.observation, size } : f.observation;
+    const { status, message } = judge(f.testCase, seen);
+    const observation = { ...seen, steps: seen.steps.map(({ bodyText: _drop, ...s }) => s) };
     job.onResult({ caseId: f.testCase.id, target: job.target, status, expected: job.expected(f.testCase.id), message, durationMs: Math.round(f.durationMs), observation });
   };
   // 1. A case the column does not run is SKIP, and a route the platform's build refused never
   //    reaches the target: their cases are judged now.
-  const hosted: Case[] = [];
+  let hosted: Case[] = [];
   for (const testCase of job.cases) {
     const skipped = job.skipReason?.(testCase, job.runnerFor(0));
     if (skipped) {
@@ -74,14 +82,25 @@ export async function runColumn(job: ColumnJob): Promise<void> {
     if (failure) emit({ testCase, observation: { loadError: failure, steps: [] }, durationMs: 0 });
     else hosted.push(testCase);
   }
-  // 2. Batches as large as the runner's isolation allows, each on a runner of its own, on a few lanes.
   const first = job.runnerFor(0);
-  const size = Math.max(1, Math.min(first.isolation?.maxRoutesPerStart ?? Infinity, hosted.length));
-  const batches: Case[][] = [];
-  for (let i = 0; i < hosted.length; i += size) batches.push(hosted.slice(i, i + size));
-  const lanes = Math.max(1, Math.min(batches.length, Math.ceil(job.concurrency / size)));
-  // A target that builds once for every route (Next.js) builds now; each runner is told the routes.
-  const every = hosted.map((c) => job.routes.get(c.id)!.module);
+  const moduleOf = (c: Case) => job.routes.get(c.id)!.module;
+  /** 2 and 4. The platform's deploy: a route over the column's size limit is refused, and never hosted. */
+  const deploy = async (counted: (c: Case) => Promise<Uint8Array[] | string[] | undefined>) => {
+    if (!job.sizeLimit) return;
+    const kept: Case[] = [];
+    for (const testCase of hosted) {
+      const parts = await counted(testCase);
+      const outcome = parts && deployCheck(parts, job.sizeLimit, testCase.id);
+      if (outcome) sizes.set(testCase.id, outcome.size);
+      if (outcome?.failure) emit({ testCase, observation: { loadError: outcome.failure, steps: [] }, durationMs: 0 });
+      else kept.push(testCase);
+    }
+    hosted = kept;
+  };
+  // 2. Where the deploy counts the route's bundle, it is measured before the target starts.
+  if (!first.deployedCode) await deploy(async (c) => [moduleOf(c).source]);
+  // 3. A target that builds once for every route (Next.js) builds now; each runner is told the routes.
+  const every = hosted.map(moduleOf);
   try {
     await first.prepare?.(every);
   } catch (error) {
@@ -90,6 +109,13 @@ export async function runColumn(job: ColumnJob): Promise<void> {
     for (const testCase of hosted) emit({ testCase, observation: { harnessError: reason, steps: [] }, durationMs: 0 });
     return;
   }
+  // 4. Where the deploy counts the platform's own build output, it is measured once that is built.
+  if (first.deployedCode) await deploy((c) => first.deployedCode!(moduleOf(c)));
+  // 5. Batches as large as the runner's isolation allows, each on a runner of its own, on a few lanes.
+  const size = Math.max(1, Math.min(first.isolation?.maxRoutesPerStart ?? Infinity, hosted.length));
+  const batches: Case[][] = [];
+  for (let i = 0; i < hosted.length; i += size) batches.push(hosted.slice(i, i + size));
+  const lanes = Math.max(1, Math.min(batches.length, Math.ceil(job.concurrency / size)));
   const perBatch = Math.max(1, Math.ceil(job.concurrency / lanes));
   // A lane moves on once its batch's cases have run; the batch settles (and is stopped) meanwhile.
   const settling: Array<Promise<void>> = [];

@@ -3,6 +3,7 @@
  * message that says expected versus seen. No I/O, no clock, no runtime: unit-tested on its own.
  */
 import { checkBody, checkError, checkHeaders, checkInvocation, checkStatus, checkStream } from './judge-response.ts';
+import { describeFigures } from './code-size.ts';
 import { parseProbeOutcome } from './probe.ts';
 import type { Case, Observation, ProbeSpec, Step, StepObservation, Verdict } from './types.ts';
 
@@ -18,7 +19,7 @@ const fail = (message: string): Verdict => ({ status: 'FAIL', message });
  * - Otherwise every step's response is checked; a step that outlived the case timeout is TIMEOUT.
  */
 export function judge(testCase: Case, seen: Observation): Verdict {
-  const verdict = judgeSeen(testCase, seen);
+  const verdict = withSize(testCase, seen, judgeSeen(testCase, seen));
   // A failure the target explained in its own output (Next's "TypeError: immutable") says so.
   if (verdict.status === 'FAIL' && seen.output?.trim()) return { ...verdict, message: `${verdict.message} (the target printed: ${errorSummary(seen.output)})` };
   return verdict;
@@ -34,7 +35,7 @@ function judgeSeen(testCase: Case, seen: Observation): Verdict {
   }
   if (seen.loadTimedOutMs !== undefined) return { status: 'TIMEOUT', message: `the route did not finish loading within ${seen.loadTimedOutMs} ms` };
   if (seen.loadError) {
-    const refusal = `${seen.loadError.phase === 'build' ? 'rejected at build' : 'refused at load'}: ${seen.loadError.name}: ${seen.loadError.message}`;
+    const refusal = `${REFUSED_AT[seen.loadError.phase]}: ${seen.loadError.name}: ${seen.loadError.message}`;
     if (testCase.refused) {
       const problems = checkError(testCase.refused, seen.loadError, 'refusal');
       return problems.length === 0 ? pass(refusal) : fail(problems.join('; '));
@@ -96,6 +97,17 @@ function judgeProbe(probe: ProbeSpec, seen: StepObservation): Verdict {
     return fail(`expected ${expr} to give ${JSON.stringify(probe.value)}, it gave ${gave}`);
   }
   return pass(`gave ${gave}`);
+}
+
+const REFUSED_AT = { load: 'refused at load', build: 'rejected at build', deploy: 'refused at deploy' } as const;
+
+/**
+ * A case that states a size limit shows the route's figures in its verdict whatever it is (a refusal
+ * already holds them): what was measured, against which limit, from which source.
+ */
+function withSize(testCase: Case, seen: Observation, verdict: Verdict): Verdict {
+  if (!testCase.sizeLimit || !seen.size || seen.loadError?.phase === 'deploy' || verdict.status === 'SKIP') return verdict;
+  return { ...verdict, message: `${verdict.message} (deployed: ${describeFigures(seen.size)})` };
 }
 
 /** The probe's expression for a message: on one line, cut so that what it gave still shows. */

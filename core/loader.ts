@@ -8,6 +8,8 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { glob } from 'tinyglobby';
 import { parseCaseFile, type RawCase, type RawCaseFile } from './case-file.ts';
 import { InputError, type Problem } from './input-error.ts';
+import { sizeLimitIds } from './code-size.ts';
+import { PAYLOAD_TOKEN } from './payload.ts';
 import { probeRoute } from './probe.ts';
 import type { Case, RequestSpec, ResponseExpect, Step } from './types.ts';
 
@@ -72,6 +74,14 @@ export async function loadCases(patterns: string[], cwd = process.cwd()): Promis
           problems.push({ file, line: parsed.lineOf(path), path: `/${path.join('/')}`, message: step === 0 ? `request 1 has no earlier request to refer to (it says ${refersTo})` : `request ${step + 1} can only refer to an earlier request (1 to ${step}), not ${refersTo}` });
         }
       });
+      const sizeLimit = raw.sizeLimit ?? parsed.data!.sizeLimit;
+      if (sizeLimit && !sizeLimitIds().includes(sizeLimit)) {
+        const path = raw.sizeLimit ? ['cases', index, 'sizeLimit'] : ['sizeLimit'];
+        problems.push({ file, line: parsed.lineOf(path), path: `/${path.join('/')}`, message: `no profile has the size limit "${sizeLimit}"; known: ${sizeLimitIds().join(', ')}` });
+      }
+      if (raw.payload && !(typeof raw.route === 'string' && raw.route.includes(PAYLOAD_TOKEN))) {
+        problems.push({ ...at('payload'), message: `a payload needs an inline route with the string ${PAYLOAD_TOKEN} where the generated content goes` });
+      }
       if (problems.length === 0) cases.push(normalise(parsed.data!, raw, file, routeFile, cwd));
     });
   }
@@ -103,6 +113,8 @@ function normalise(fileData: RawCaseFile, raw: RawCase, file: string, routeFile:
     probe: raw.probe as Case['probe'],
     refused: raw.refused,
     ...((raw.requires ?? fileData.requires) ? { requires: (raw.requires ?? fileData.requires) as Case['requires'] } : {}),
+    ...((raw.sizeLimit ?? fileData.sizeLimit) ? { sizeLimit: raw.sizeLimit ?? fileData.sizeLimit } : {}),
+    ...(raw.payload ? { payload: raw.payload as Case['payload'] } : {}),
     steps: steps(raw),
   };
 }

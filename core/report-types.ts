@@ -24,6 +24,8 @@ export interface TargetRun {
   isolation?: string;
   /** Set when the whole column was skipped (runtime not installed ...). */
   skipped?: string;
+  /** The code-size limit the column deployed routes under (its platform profile's plan). */
+  sizeLimit?: { id: string; label: string; bytes: number; display: string; compression: 'gzip' | 'none'; source: string };
 }
 
 /**

@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { resolve } from 'node:path';
 import type { Bundling, LoadFailure, RouteModule, RouteOrigin } from '../runners/types.ts';
 import { bundleRoute } from './route-bundle.ts';
+import { withPayload } from './payload.ts';
 import type { Case } from './types.ts';
 
 /** A short, unique, URL- and file-safe name for a case: a readable slug of its id plus a hash. */
@@ -24,7 +25,7 @@ export interface PreparedRoute {
 /** Where a case's route comes from, before any bundling. */
 export function routeOrigin(testCase: Case): RouteOrigin {
   return {
-    source: testCase.route,
+    source: withPayload(testCase.route, testCase.payload),
     lang: testCase.routeLang,
     ...(testCase.routeFile ? { file: resolve(testCase.routeFile) } : {}),
     resolveDir: testCase.resolveDir,
@@ -53,7 +54,7 @@ export async function routeModule(testCase: Case, bundling?: Bundling): Promise<
 export function caseSetHash(cases: Case[]): string {
   const hash = createHash('sha256');
   for (const c of [...cases].sort((a, b) => a.id.localeCompare(b.id))) {
-    hash.update(JSON.stringify([c.id, c.title, c.source, c.route, c.probe ?? null, c.refused ?? null, c.steps, c.timeoutMs]));
+    hash.update(JSON.stringify([c.id, c.title, c.source, c.route, c.probe ?? null, c.refused ?? null, c.steps, c.timeoutMs, ...(c.payload ? [c.payload] : []), ...(c.sizeLimit ? [c.sizeLimit] : [])]));
   }
   return hash.digest('hex').slice(0, 32);
 }

@@ -13,6 +13,8 @@ import { caseSetHash, prepareRoute, type PreparedRoute } from './route-modules.t
 import type { Case, Status } from './types.ts';
 import { EDGECOMPAT_VERSION } from './version.ts';
 import type { Bundling, Runner, RunnerFactory, TargetConfig, TargetInfo } from '../runners/types.ts';
+import { columnSizeLimit, runnerSettings } from '../runners/size-limits.ts';
+import type { SizeLimit } from './code-size.ts';
 
 /** What a run needs. */
 export interface MatrixOptions {
@@ -38,7 +40,9 @@ export interface MatrixOptions {
 /** Runs the matrix and returns the canonical report (also written by the recorder). */
 export async function runMatrix(options: MatrixOptions): Promise<Report> {
   const startedAt = new Date().toISOString();
-  const bundles = new RouteBundles(options.cases);
+  // Every column's size limit, before anything starts: a bad setting stops the run here.
+  const limits = new Map(options.targets.map((t) => [t.name, columnSizeLimit(t)]));
+  const bundles = new RouteBundles();
   const agent = createClientAgent();
   const workRoot = mkdtempSync(join(tmpdir(), 'edgecompat-'));
   const results: Result[] = [];
@@ -49,7 +53,7 @@ export async function runMatrix(options: MatrixOptions): Promise<Report> {
       while (pending.length > 0 && !options.signal.aborted) {
         const target = pending.shift()!;
         options.onTargetStart?.(target);
-        const run = await runTarget(target, options, bundles, agent, workRoot, (result) => {
+        const run = await runTarget(target, limits.get(target.name), options, bundles, agent, workRoot, (result) => {
           results.push(result);
           options.recorder.result(result);
           options.onResult?.(result);
@@ -82,6 +86,7 @@ export async function runMatrix(options: MatrixOptions): Promise<Report> {
 
 async function runTarget(
   target: TargetConfig,
+  sizeLimit: SizeLimit | undefined,
   options: MatrixOptions,
   bundles: RouteBundles,
   agent: ReturnType<typeof createClientAgent>,
@@ -104,7 +109,7 @@ async function runTarget(
   let runner: Runner;
   let info: TargetInfo;
   const shared = new Map<string, unknown>();
-  const newRunner = (dir: string) => options.runners[target.runner](target.settings, { workDir: dir, env: process.env, log, shared });
+  const newRunner = (dir: string) => options.runners[target.runner](runnerSettings(target), { workDir: dir, env: process.env, log, shared });
   try {
     runner = newRunner(workDir);
     const reason = await runner.unavailable();
@@ -115,14 +120,20 @@ async function runTarget(
   }
   // Each batch past the first gets a runner of its own, in a folder of its own.
   const runnerFor = (n: number) => (n === 0 ? runner : newRunner(mkdtempSync(join(workDir, `batch-${n}-`))));
-  const routes = await bundles.for(runner.bundling);
-  await runColumn({ target: target.name, runnerFor, cases: options.cases, routes, skipReason: (c, r) => skipReason(target, c, r), concurrency: options.concurrency, agent, signal: options.signal, expected, onResult, log });
+  // Only the routes of cases the column runs are bundled (a size case's route may be tens of MB).
+  const routes = await bundles.for(runner.bundling, options.cases.filter((c) => !skipReason(target, c, runner, sizeLimit)));
+  await runColumn({ target: target.name, runnerFor, cases: options.cases, routes, sizeLimit, skipReason: (c, r) => skipReason(target, c, r, sizeLimit), concurrency: options.concurrency, agent, signal: options.signal, expected, onResult, log });
   const isolation = runner.isolation?.description ?? 'every route in one start of the target';
-  return { ...base, runtime: info.runtime, version: info.version, settings: info.settings, flags: info.flags, isolation, endedAt: new Date().toISOString() };
+  const settings = sizeLimit ? { ...info.settings, sizeLimit: sizeLimit.id } : info.settings;
+  const limit = sizeLimit && { id: sizeLimit.id, label: sizeLimit.label, bytes: sizeLimit.bytes, display: sizeLimit.display, compression: sizeLimit.compression, source: sizeLimit.source };
+  return { ...base, runtime: info.runtime, version: info.version, settings, flags: info.flags, isolation, ...(limit ? { sizeLimit: limit } : {}), endedAt: new Date().toISOString() };
 }
 
-/** Why `testCase` is not run on `target`: an area the column does not run, a requirement it lacks. */
-export function skipReason(target: TargetConfig, testCase: Case, runner: Runner): string | undefined {
+/**
+ * Why `testCase` is not run on `target`: an area the column does not run, a requirement it lacks, a
+ * size limit it does not deploy under.
+ */
+export function skipReason(target: TargetConfig, testCase: Case, runner: Runner, sizeLimit?: SizeLimit): string | undefined {
   if (target.areas && !target.areas.includes(testCase.area)) {
     return `${target.name} runs only the ${target.areas.join(', ')} area${target.areas.length > 1 ? 's' : ''}; its runtime's own column judges the rest`;
   }
@@ -130,23 +141,28 @@ export function skipReason(target: TargetConfig, testCase: Case, runner: Runner)
   if (missing.includes('platform-cache')) {
     return `needs a platform's HTTP cache in front of the route; ${target.name} is the runtime alone (see the +cache columns, or run --url against a deployment)`;
   }
+  if (testCase.sizeLimit && testCase.sizeLimit !== sizeLimit?.id) {
+    const deploys = sizeLimit ? `deploys under ${sizeLimit.id}` : 'stands for no platform with a size limit';
+    return `states the ${testCase.sizeLimit} size limit; ${target.name} ${deploys} (its sizeLimit setting picks another)`;
+  }
   return undefined;
 }
 
 /** The cases' routes bundled once per distinct bundling, shared by the columns that bundle alike. */
 class RouteBundles {
-  private readonly made = new Map<string, Promise<Map<string, PreparedRoute>>>();
-  constructor(private readonly cases: Case[]) {}
+  /** Bundling -> case id -> its route bundled that way. */
+  private readonly made = new Map<string, Map<string, Promise<PreparedRoute>>>();
 
-  /** Case id -> its route bundled as `bundling` says. */
-  for(bundling: Bundling | undefined): Promise<Map<string, PreparedRoute>> {
+  /** Case id -> its route bundled as `bundling` says, for these cases. */
+  async for(bundling: Bundling | undefined, cases: Case[]): Promise<Map<string, PreparedRoute>> {
     const key = JSON.stringify(bundling ?? null);
-    let routes = this.made.get(key);
-    if (!routes) {
-      routes = Promise.all(this.cases.map(async (c) => [c.id, await prepareRoute(c, bundling)] as const)).then((entries) => new Map(entries));
-      this.made.set(key, routes);
-    }
-    return routes;
+    const made = this.made.get(key) ?? new Map<string, Promise<PreparedRoute>>();
+    this.made.set(key, made);
+    const entries = cases.map(async (c) => {
+      if (!made.has(c.id)) made.set(c.id, prepareRoute(c, bundling));
+      return [c.id, await made.get(c.id)!] as const;
+    });
+    return new Map(await Promise.all(entries));
   }
 }
 

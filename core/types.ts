@@ -122,6 +122,8 @@ export interface Step {
   waitMs?: number;
 }
 
+import type { SizeFigures } from './code-size.ts';
+
 /** What a column must have for a case to mean anything there. */
 export type Requirement = 'platform-cache';
 
@@ -148,7 +150,25 @@ export interface Case {
   refused?: ErrorExpect;
   /** What the column must have (a platform's cache in front of the route); other columns SKIP the case. */
   requires?: Requirement[];
+  /**
+   * The code-size limit the case states ("vercel/hobby"): it runs on the columns that deploy under
+   * that limit and is SKIP on the others.
+   */
+  sizeLimit?: string;
+  /** Generated content the route's `"$PAYLOAD"` string stands for (the size-limit cases). */
+  payload?: PayloadSpec;
   steps: Step[];
+}
+
+/**
+ * Generated, seeded content for a route's `"$PAYLOAD"`: `random` is base64 of a seeded pseudo-random
+ * stream (it gzips to about 3/4 of its length and no further); `repeat` is one character repeated
+ * (it gzips to almost nothing).
+ */
+export interface PayloadSpec {
+  bytes: number;
+  kind: 'random' | 'repeat';
+  seed?: number;
 }
 
 /** The error a route or a probe produced, as seen. */
@@ -195,8 +215,10 @@ export interface StepObservation {
 export interface Observation {
   /** What the platform's build warned about a route it built and served (Next.js). */
   buildWarnings?: string[];
-  /** The target refused the route when loading or building it. */
-  loadError?: SeenError & { phase: 'load' | 'build' };
+  /** The target refused the route when loading, building or deploying it (over its size limit). */
+  loadError?: SeenError & { phase: 'load' | 'build' | 'deploy' };
+  /** The route's code size against the column's limit, as its platform's deploy measured it. */
+  size?: SizeFigures;
   /** The route did not finish loading within this many ms (it loops or awaits for ever at top level). */
   loadTimedOutMs?: number;
   /** The target process died while the case ran (or while its route loaded). */

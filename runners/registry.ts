@@ -40,7 +40,15 @@ export const TARGETS: TargetConfig[] = [
   { name: 'deno', runner: 'deno', settings: {}, default: true },
   { name: 'bun', runner: 'bun', settings: {}, default: true },
   { name: 'nextjs', runner: 'nextjs', settings: { router: 'pages' }, default: true },
-  { name: 'nextjs-app', runner: 'nextjs', settings: { router: 'app' }, default: true },
+  { name: 'nextjs-app', runner: 'nextjs', settings: { router: 'app', sizeLimit: 'vercel/hobby' }, default: true },
+  // A runtime deploying under another plan of its platform (runners/size-limits.ts says which platform
+  // each runtime stands for); these run the size-limits area, the runtime's own column judges the rest.
+  { name: 'edge-runtime+vercel-pro', runner: 'edge-runtime', settings: { sizeLimit: 'pro' }, default: true, areas: ['size-limits'] },
+  { name: 'edge-runtime+vercel-enterprise', runner: 'edge-runtime', settings: { sizeLimit: 'enterprise' }, default: true, areas: ['size-limits'] },
+  { name: 'workerd+cloudflare-paid', runner: 'workerd', settings: { sizeLimit: 'paid' }, default: true, areas: ['size-limits'] },
+  { name: 'workerd+cloudflare-2026', runner: 'workerd', settings: { sizeLimit: 'uncompressed-2026' }, default: true, areas: ['size-limits'] },
+  // Netlify's Edge Functions run on Deno.
+  { name: 'deno+netlify', runner: 'deno', settings: { sizeLimit: 'netlify/edge-functions' }, default: true, areas: ['size-limits'] },
   // A runtime with its platform's HTTP cache in front, as the platform's profile describes it: Vercel's
   // Edge Functions run on edge-runtime's engine, Netlify's Edge Functions on Deno, Cloudflare's Workers
   // on workerd (as `wrangler dev` runs it).

@@ -44,11 +44,11 @@ export type Bundling =
   | { kind: 'esbuild'; conditions: string[]; mainFields?: string[]; nodeBuiltins?: { supported: string[] }; docs?: string }
   | { kind: 'platform'; docs?: string };
 
-/** A route that the target refused to load or build. */
+/** A route that the target refused to load or build, or that its platform's deploy refused. */
 export interface LoadFailure {
   name: string;
   message: string;
-  phase: 'load' | 'build';
+  phase: 'load' | 'build' | 'deploy';
 }
 
 /** What a started target offers: a base URL per loaded route, and why the others did not load. */
@@ -133,6 +133,12 @@ export interface Runner {
    * requires what the column lacks is SKIP there.
    */
   readonly provides?: Requirement[];
+  /**
+   * What the platform's deploy counts toward its code-size limit for a route, once prepare() has run,
+   * when that is not the route's bundle (`RouteModule.source`): Next's own build output. Undefined for
+   * a route the build refused.
+   */
+  deployedCode?(route: RouteModule): Promise<Uint8Array[] | undefined>;
   /** A mark in what the started target has printed so far (stdout and stderr), for outputSince. */
   outputCursor?(): number;
   /** What the started target printed after `cursor`, as a bounded excerpt. */

@@ -19,6 +19,7 @@ import { BUNDLING } from '../bundling.ts';
 import type { Exit, Loaded, LoadFailure, RouteModule, Runner, RunnerFactory, TargetInfo } from '../types.ts';
 import { appPlan, GENERATOR_VERSION, routeBasePath, type AppOptions, type AppPlan, type BundlerKind, type RouterKind } from './app.ts';
 import { buildApp } from './build.ts';
+import { nextDeployedCode } from './deployed-code.ts';
 import { buildHash, cacheRoot, pruneCache, readRecord, withBuildLock, writeRecord, type BuildRecord } from './build-cache.ts';
 import { routeInputs } from './route-inputs.ts';
 import { serveApp, type Served } from './serve.ts';
@@ -194,6 +195,12 @@ export const nextjsRunner: RunnerFactory = (settings, ctx): NextjsRunner => {
         failures: new Map<string, LoadFailure>(Object.entries(record.failures).filter(([key]) => mine.has(key))),
         warnings: new Map(Object.entries(record.warnings).filter(([key]) => urls.has(key))),
       };
+    },
+
+    async deployedCode(route) {
+      if (!prepared) return undefined;
+      const { dir, record } = await prepared.use;
+      return record.built.includes(route.key) ? nextDeployedCode(dir, route.key) : undefined;
     },
 
     exited: () => exitWatch,

@@ -18,7 +18,7 @@ export const MANIFEST_PATH = `${ROUTE_PREFIX}/${MANIFEST_KEY}`;
 export interface ManifestFailure {
   name: string;
   message: string;
-  phase?: 'load' | 'build';
+  phase?: 'load' | 'build' | 'deploy';
 }
 
 /** What `GET /ec/__edgecompat` answers. */
