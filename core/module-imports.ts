@@ -25,10 +25,10 @@ export interface ModuleImport {
   kind: ImportKind;
 }
 
-/** The imports of a module's source (static, dynamic with a literal, require calls), unresolved. */
-export async function moduleImports(source: string, loader: Loader): Promise<ModuleImport[]> {
+/** The imports of a module's source (static, dynamic with a literal, require calls), unresolved; `sourcefile` names it in errors. */
+export async function moduleImports(source: string, loader: Loader, sourcefile?: string): Promise<ModuleImport[]> {
   const result = await build({
-    stdin: { contents: source, loader },
+    stdin: { contents: source, loader, ...(sourcefile ? { sourcefile } : {}) },
     bundle: true,
     write: false,
     metafile: true,

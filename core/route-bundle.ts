@@ -12,6 +12,7 @@
  * bundle, so nothing may change.
  */
 import { readFile } from 'node:fs/promises';
+import { resolve as resolvePath } from 'node:path';
 import { build, formatMessages, transform, type Loader, type Message, type Plugin } from 'esbuild';
 import type { Bundling, LoadFailure, RouteOrigin } from '../runners/types.ts';
 import { isNodeBuiltin, moduleImports, nodeBuiltinNames } from './module-imports.ts';
@@ -22,8 +23,34 @@ const REQUIRE_PLACEHOLDER = '__edgecompat_free_require__';
 /** The bundling of a target that declares none: plain ES module resolution, built-ins left alone. */
 export const DEFAULT_BUNDLING: Bundling = { kind: 'esbuild', conditions: [] };
 
-/** A route ready to host, or why the platform's build refuses it. */
-export type BundleOutcome = { source: string } | { failure: LoadFailure };
+/**
+ * A route ready to host (and, when asked for, the absolute paths of the `.wasm` files it imports,
+ * which the platform deploys beside the bundle), or why the platform's build refuses it.
+ */
+export type BundleOutcome = { source: string; wasm?: string[] } | { failure: LoadFailure };
+
+/** Options of {@link bundleRoute}. */
+export interface BundleOptions {
+  /**
+   * Leave `.wasm` imports (`./a.wasm`, `./a.wasm?module`) as imports and list their files, as the
+   * platforms that deploy WebAssembly modules beside the code do (for measuring; no runner hosts them).
+   */
+  wasm?: boolean;
+}
+
+/** Marks `.wasm` imports external and collects their absolute paths. */
+function wasmModules(found: string[]): Plugin {
+  return {
+    name: 'edgecompat-wasm-modules',
+    setup(b) {
+      b.onResolve({ filter: /\.wasm(\?module)?$/ }, (args) => {
+        const path = resolvePath(args.resolveDir, args.path.replace(/\?module$/, ''));
+        if (!found.includes(path)) found.push(path);
+        return { path: args.path, external: true };
+      });
+    },
+  };
+}
 
 const LOADERS: Record<string, Loader> = { '.ts': 'ts', '.mts': 'ts', '.cts': 'ts', '.tsx': 'tsx', '.jsx': 'jsx', '.js': 'js', '.mjs': 'js', '.cjs': 'js' };
 
@@ -59,7 +86,7 @@ async function describe(errors: Message[]): Promise<string> {
  * syntax error, an import that does not resolve, a built-in the platform does not offer) is the
  * route's refusal at build, with esbuild's message.
  */
-export async function bundleRoute(origin: RouteOrigin, bundling: Bundling = DEFAULT_BUNDLING, name = 'route'): Promise<BundleOutcome> {
+export async function bundleRoute(origin: RouteOrigin, bundling: Bundling = DEFAULT_BUNDLING, name = 'route', options: BundleOptions = {}): Promise<BundleOutcome> {
   const loader: Loader = origin.lang === 'ts' ? 'ts' : 'js';
   // An inline route has no file: messages name it after its case, in its case file's folder.
   const sourcefile = origin.file ?? `${name}.js`;
@@ -71,10 +98,11 @@ export async function bundleRoute(origin: RouteOrigin, bundling: Bundling = DEFA
     const supported = bundling.nodeBuiltins?.supported;
     const external = supported ? supported.flatMap((name) => [name, `node:${name}`]) : ['node:*', ...nodeBuiltinNames()];
     // The route's own require is never bundled (see above), so only imports count.
-    const imports = (await moduleImports(origin.source, loader)).filter((i) => i.kind === 'import-statement' || i.kind === 'dynamic-import').map((i) => i.path);
+    const imports = (await moduleImports(origin.source, loader, sourcefile)).filter((i) => i.kind === 'import-statement' || i.kind === 'dynamic-import').map((i) => i.path);
     const refusable = supported !== undefined && imports.some((i) => isNodeBuiltin(i) && !external.includes(i));
     // 3. Nothing to bundle: the route as written.
     if (!refusable && imports.every(isNodeBuiltin)) return { source: stripped };
+    const wasm: string[] = [];
     // 4. Bundle the route, its files and its packages into one ES module.
     const result = await build({
       stdin: { contents: await protectRequire(origin.source, loader, sourcefile), loader: 'js', resolveDir: origin.resolveDir, sourcefile },
@@ -87,10 +115,11 @@ export async function bundleRoute(origin: RouteOrigin, bundling: Bundling = DEFA
       conditions: bundling.conditions,
       mainFields: bundling.mainFields ?? ['module', 'main'],
       external,
-      plugins: [ownFiles],
+      plugins: options.wasm ? [wasmModules(wasm), ownFiles] : [ownFiles],
       logLevel: 'silent',
     });
-    return { source: result.outputFiles[0].text.replaceAll(REQUIRE_PLACEHOLDER, 'require') };
+    const source = result.outputFiles[0].text.replaceAll(REQUIRE_PLACEHOLDER, 'require');
+    return wasm.length > 0 ? { source, wasm } : { source };
   } catch (error) {
     const errors = (error as { errors?: Message[] }).errors;
     const message = errors?.length ? await describe(errors) : String((error as Error).message ?? error);

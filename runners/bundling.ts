@@ -40,3 +40,14 @@ export const PLATFORM_BUNDLING: Record<'cloudflare' | 'vercel' | 'netlify' | 'de
   'deno-deploy': BUNDLING.deno,
   generic: { kind: 'esbuild', conditions: [] },
 };
+
+/**
+ * How each platform profile's deploy bundles a route, for `edgecompat check`: the seed's Next.js
+ * Edge API Routes resolve as Vercel's Edge Runtime does ("edge-light" first), and Fastly's
+ * JavaScript runtime, which documents no export condition of its own, as plain ES modules.
+ */
+export const PROFILE_BUNDLING: Record<string, Bundling> = {
+  ...PLATFORM_BUNDLING,
+  nextjs: PLATFORM_BUNDLING.vercel,
+  fastly: PLATFORM_BUNDLING.generic,
+};

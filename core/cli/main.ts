@@ -7,6 +7,7 @@ import { formatProblem, InputError } from '../input-error.ts';
 import { EDGECOMPAT_VERSION } from '../version.ts';
 import { EXIT_INTERNAL, EXIT_USAGE } from './exit-codes.ts';
 import { registerBundleCommand } from './bundle-command.ts';
+import { registerCheckCommand } from './check-command.ts';
 import { registerDiffCommand } from './diff-command.ts';
 import { registerExpectationsCommand } from './expectations-command.ts';
 import { listCommand } from './list-command.ts';
@@ -50,6 +51,7 @@ export function buildProgram(): Command {
     });
   registerServeCommand(program);
   registerBundleCommand(program);
+  registerCheckCommand(program);
   registerReportCommand(program);
   registerMergeCommand(program);
   registerDiffCommand(program);
