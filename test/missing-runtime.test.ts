@@ -16,7 +16,7 @@ const copy = mkdtempSync(join(tmpdir(), 'edgecompat-nodeno-'));
 afterAll(() => rmSync(copy, { recursive: true, force: true }));
 
 function packageWithout(runtime: string): void {
-  for (const entry of ['core', 'runners', 'reports', 'schemas', 'package.json']) cpSync(join(ROOT, entry), join(copy, entry), { recursive: true });
+  for (const entry of ['core', 'runners', 'reports', 'schemas', 'profiles', 'package.json']) cpSync(join(ROOT, entry), join(copy, entry), { recursive: true });
   mkdirSync(join(copy, 'node_modules', '.bin'), { recursive: true });
   for (const entry of readdirSync(join(ROOT, 'node_modules'))) {
     if (entry === '.bin' || entry === runtime) continue;
