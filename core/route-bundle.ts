@@ -96,7 +96,7 @@ export async function bundleRoute(origin: RouteOrigin, bundling: Bundling = DEFA
     if (bundling.kind === 'platform') return { source: stripped };
     // 2. Built-ins are the runtime's to accept or refuse, unless the platform lists the only ones it offers.
     const supported = bundling.nodeBuiltins?.supported;
-    const external = supported ? supported.flatMap((name) => [name, `node:${name}`]) : ['node:*', ...nodeBuiltinNames()];
+    const external = [...(supported ? supported.flatMap((name) => [name, `node:${name}`]) : ['node:*', ...nodeBuiltinNames()]), ...(bundling.provided ?? [])];
     // The route's own require is never bundled (see above), so only imports count.
     const imports = (await moduleImports(origin.source, loader, sourcefile)).filter((i) => i.kind === 'import-statement' || i.kind === 'dynamic-import').map((i) => i.path);
     const refusable = supported !== undefined && imports.some((i) => isNodeBuiltin(i) && !external.includes(i));

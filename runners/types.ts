@@ -37,11 +37,12 @@ export interface RouteOrigin {
  * - `esbuild`: one ES module bundled with these export conditions; Node built-ins stay imports for the
  *   runtime to accept or refuse, except that `nodeBuiltins.supported` (when given) lists the only ones
  *   the platform offers, and importing any other is refused when bundling, as the platform's build does.
+ *   `provided` lists packages the platform supplies itself (esbuild `external` patterns), left as imports.
  * - `platform`: the target bundles routes itself (Next.js): `source` is the route as written (types
  *   stripped) and `origin` says where it lives, so the platform's own build resolves its imports.
  */
 export type Bundling =
-  | { kind: 'esbuild'; conditions: string[]; mainFields?: string[]; nodeBuiltins?: { supported: string[] }; docs?: string }
+  | { kind: 'esbuild'; conditions: string[]; mainFields?: string[]; nodeBuiltins?: { supported: string[] }; provided?: string[]; docs?: string }
   | { kind: 'platform'; docs?: string };
 
 /** A route that the target refused to load or build, or that its platform's deploy refused. */

@@ -63,6 +63,11 @@ export interface ScanOptions {
   conditions: string[];
   /** esbuild `mainFields`; default ['module', 'main']. */
   mainFields?: string[];
+  /**
+   * Packages the platform provides, whose imports are neither followed nor scanned (esbuild
+   * `external` patterns): a Next.js route's `next` and `next/*`, which Next builds for the edge itself.
+   */
+  provided?: string[];
   /** The Node built-ins the platform offers: 'all', or module names without `node:` (['buffer', 'events', 'async_hooks']); [] means none. */
   nodeBuiltins: 'all' | string[];
 }
@@ -145,7 +150,7 @@ async function moduleGraph(entry: string, options: ScanOptions, absWorkingDir: s
       platform: 'neutral',
       conditions: options.conditions,
       mainFields: options.mainFields ?? ['module', 'main'],
-      external: ['node:*', ...nodeBuiltinNames()],
+      external: ['node:*', ...nodeBuiltinNames(), ...(options.provided ?? [])],
       plugins: [wasmExternal],
       logLevel: 'silent',
     });

@@ -44,6 +44,13 @@ export interface CheckReport {
   routes: RouteCheck[];
 }
 
+/**
+ * Next.js's own modules: a Next route imports them, and Next builds them for the edge itself (with
+ * `process.env.NEXT_RUNTIME` set to 'edge', which drops their Node paths), so check neither scans
+ * nor counts them; the nextjs columns measure Next's real output, its own code included.
+ */
+const NEXT_PROVIDED = ['next', 'next/*'];
+
 /** The limits a route of this kind is checked against when the command line names none. */
 export const DEFAULT_LIMITS: Record<RouteKind, string[]> = {
   'pages-api': ['nextjs', 'vercel'],
@@ -77,12 +84,12 @@ async function checkRoute(route: FoundRoute, limits: SizeLimit[], cwd: string, o
   const bundles = new Map<string, Buffer[]>();
   for (const limit of limits) {
     const profile = loadProfile(limit.profile);
-    const bundling = sizeBundling(limit.profile);
+    const bundling = sizeBundling(limit.profile, route.kind === 'file' || route.kind === 'worker' ? [] : NEXT_PROVIDED);
     const nodeBuiltins = profile.code?.nodeBuiltins?.value ?? 'all';
-    const scanKey = JSON.stringify([bundling.conditions, bundling.mainFields, nodeBuiltins]);
+    const scanKey = JSON.stringify([bundling.conditions, bundling.mainFields, nodeBuiltins, bundling.provided]);
     const bundleKey = JSON.stringify(bundling);
     if (!bundles.has(bundleKey)) bundles.set(bundleKey, await bundle(route.file, bundling));
-    if (!scans.has(scanKey)) scans.set(scanKey, await findForbiddenUses(route.file, { conditions: bundling.conditions, mainFields: bundling.mainFields, nodeBuiltins }));
+    if (!scans.has(scanKey)) scans.set(scanKey, await findForbiddenUses(route.file, { conditions: bundling.conditions, mainFields: bundling.mainFields, nodeBuiltins, provided: bundling.provided }));
     // The size, as this platform's deploy counts it.
     const parts = bundles.get(bundleKey)!;
     onMeasured?.(route, limit, parts);
@@ -97,12 +104,15 @@ async function checkRoute(route: FoundRoute, limits: SizeLimit[], cwd: string, o
   return { route: rel(route.file), kind: route.kind, sizes, findings };
 }
 
-/** How the platform bundles, with every Node built-in left as an import: the scan reports those it lacks. */
-function sizeBundling(profile: string): Bundling & { kind: 'esbuild' } {
+/**
+ * How the platform bundles, with every Node built-in left as an import (the scan reports those it
+ * lacks) and the packages the platform provides left out.
+ */
+function sizeBundling(profile: string, provided: string[]): Bundling & { kind: 'esbuild' } {
   const bundling = PROFILE_BUNDLING[profile] ?? PROFILE_BUNDLING.generic;
   if (bundling.kind !== 'esbuild') throw new Error(`no esbuild bundling for profile ${profile}`);
   const { nodeBuiltins: _reported, ...rest } = bundling;
-  return rest;
+  return provided.length > 0 ? { ...rest, provided } : rest;
 }
 
 /**
@@ -125,8 +135,8 @@ export function wording(use: Pick<ForbiddenUse, 'rule' | 'what'>, profile: Platf
   const fill = (template: string, what: string) => template.replaceAll('{what}', what);
   if (DYNAMIC.includes(use.rule)) return words?.dynamicCode ? `${words.dynamicCode.value} (${use.what})` : `${use.what} compiles code from data at run time, which edge runtimes refuse`;
   if (use.rule === 'node-builtin') {
-    const name = use.what.replace(/^node:/, '');
-    return words?.nodeModule ? fill(words.nodeModule.value, name) : `${profile.title} does not offer the Node.js module ${name}`;
+    // As written (`node:fs` or `fs`), as Next names it ("A Node.js module is loaded ('node:fs' at line 3)").
+    return words?.nodeModule ? fill(words.nodeModule.value, use.what) : `${profile.title} does not offer the Node.js module ${use.what}`;
   }
   if (use.rule === 'process-member' || use.rule === 'dirname') return words?.nodeApi ? fill(words.nodeApi.value, use.what) : `${use.what} is a Node.js API, not a Web API`;
   if (use.rule === 'require') return words?.require ? words.require.value : 'require() is CommonJS; an edge route is an ES module';

@@ -47,12 +47,15 @@ export interface BuildOutcome {
   passes: number;
 }
 
-/** Runs one `next build` in dir; resolves with its exit code, its stderr and everything it wrote. */
-async function nextBuild(options: BuildOptions): Promise<{ ok: boolean; stderr: string; output: string }> {
-  const args = ['build', ...(options.bundler === 'webpack' ? ['--webpack'] : [])];
-  const env: NodeJS.ProcessEnv = { ...options.env, NEXT_TELEMETRY_DISABLED: '1', FORCE_COLOR: '0', NO_COLOR: '1' };
-  delete env.NODE_ENV; // next build sets production itself; vitest's NODE_ENV=test must not leak in
-  const build = spawnTarget(options.next, args, { cwd: options.dir, env });
+/**
+ * Runs one `next build` in `dir` (`--webpack` when asked), in its own process group, killed as a
+ * group when it ends; resolves with whether it succeeded, its stderr and everything it wrote.
+ */
+export async function runNextBuild(next: string, dir: string, env: NodeJS.ProcessEnv, bundler: BundlerKind = 'turbopack'): Promise<{ ok: boolean; stderr: string; output: string }> {
+  const args = ['build', ...(bundler === 'webpack' ? ['--webpack'] : [])];
+  const buildEnv: NodeJS.ProcessEnv = { ...env, NEXT_TELEMETRY_DISABLED: '1', FORCE_COLOR: '0', NO_COLOR: '1' };
+  delete buildEnv.NODE_ENV; // next build sets production itself; vitest's NODE_ENV=test must not leak in
+  const build = spawnTarget(next, args, { cwd: dir, env: buildEnv });
   let output = '';
   let stderr = '';
   build.child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
@@ -117,7 +120,7 @@ async function passes(options: BuildOptions): Promise<BuildOutcome> {
     if (remaining.size === 0) return { built: [], failures, warnings: {}, passes: pass - 1 };
     // 2. Build what is left.
     options.log(`nextjs: next build (${options.router} router, ${options.bundler}, ${remaining.size} routes, pass ${pass})`);
-    const { ok, stderr, output } = await nextBuild(options);
+    const { ok, stderr, output } = await runNextBuild(options.next, options.dir, options.env, options.bundler);
     // For humans and for capturing real outputs as test fixtures; never read back.
     writeFileSync(join(options.dir, `edgecompat-build-${pass}.log`), output);
     writeFileSync(join(options.dir, `edgecompat-build-${pass}.stderr.log`), stderr);
