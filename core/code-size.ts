@@ -18,8 +18,6 @@ export interface SizeLimit extends SizePlan {
   label: string;
   /** Where the plan's limit is documented. */
   source: string;
-  /** What the platform counts, in words. */
-  counts: string;
   refusal?: { template: string; sizeUnit?: { name: string; bytes: number } };
 }
 
@@ -63,7 +61,6 @@ export function resolveSizeLimit(spec: string): SizeLimit {
     plan,
     label: rule.value.title.startsWith(profile.title) ? rule.value.title : `${profile.title} ${rule.value.title}`,
     source: rule.source,
-    counts: codeSize.counts.value.what,
     ...(codeSize.refusal ? { refusal: codeSize.refusal.value } : {}),
   };
 }

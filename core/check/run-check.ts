@@ -130,7 +130,7 @@ async function bundle(file: string, bundling: Bundling): Promise<Buffer[]> {
 const DYNAMIC: ForbiddenRule[] = ['eval', 'indirect-eval', 'new-function', 'string-timer', 'wasm-bytes'];
 
 /** The platform's words for a use where its profile has them, else a plain statement of the rule. */
-export function wording(use: Pick<ForbiddenUse, 'rule' | 'what'>, profile: PlatformProfile): string {
+function wording(use: Pick<ForbiddenUse, 'rule' | 'what'>, profile: PlatformProfile): string {
   const words = profile.code?.wording;
   const fill = (template: string, what: string) => template.replaceAll('{what}', what);
   if (DYNAMIC.includes(use.rule)) return words?.dynamicCode ? `${words.dynamicCode.value} (${use.what})` : `${use.what} compiles code from data at run time, which edge runtimes refuse`;
