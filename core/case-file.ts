@@ -14,6 +14,7 @@ export interface RawCaseFile {
   timeoutMs?: number;
   requires?: string[];
   sizeLimit?: string;
+  platform?: string;
   cases: RawCase[];
 }
 
@@ -25,10 +26,11 @@ export interface RawCase {
   tags?: string[];
   timeoutMs?: number;
   route?: string | { file: string };
-  probe?: { expr: string; value?: unknown; typeof?: string; throws?: Record<string, string> };
+  probe?: { expr?: string; value?: unknown; typeof?: string; throws?: Record<string, string>; api?: string; call?: string; support?: string | string[] };
   refused?: Record<string, string>;
   requires?: string[];
   sizeLimit?: string;
+  platform?: string;
   payload?: { bytes: number; kind: string; seed?: number };
   request?: Record<string, unknown>;
   expect?: Record<string, unknown>;
@@ -60,6 +62,7 @@ function shapeProblems(data: unknown): Map<string, string> {
     else if (has('probe') && ['request', 'expect', 'requests', 'refused'].some(has)) message = 'a probe makes its own request and expectation: remove request, expect, requests and refused';
     else if (has('requests') && ['request', 'expect'].some(has)) message = 'give either request and expect, or requests (each with its own expect)';
     else if (has('refused') && ['requests', 'expect'].some(has)) message = 'a refused route is never requested: remove expect and requests';
+    else if (!has('source') && !(data as { source?: unknown }).source) message = 'no source: give the case (or the file) the URL of what it checks';
     if (message) out.set(`/cases/${i}`, message);
   });
   return out;

@@ -5,6 +5,8 @@
  */
 import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
+import { Readable } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Agent, request } from 'undici';
 import { pairFields } from './header-fields.ts';
 import type { RequestSpec, SeenError, StepObservation } from './types.ts';
@@ -28,11 +30,30 @@ export interface SendOptions {
   onFirstChunk?: () => void;
 }
 
-function encodeBody(spec: RequestSpec): { body?: Buffer | string; contentType?: string } {
+/**
+ * The request body as undici sends it. `chunks` becomes a stream: undici sends it with
+ * chunked transfer coding, one write per chunk, `intervalMs` apart (the first at once), while it
+ * reads the response, so a route that reads its body incrementally sees the pieces as they come.
+ */
+function encodeBody(spec: RequestSpec, signal: AbortSignal): { body?: Buffer | string | Readable; contentType?: string } {
   if (!spec.body) return {};
+  if (spec.body.chunks !== undefined) return { body: Readable.from(chunkedBody(spec.body.chunks, spec.body.intervalMs ?? 0, signal), { objectMode: false }), contentType: 'text/plain;charset=UTF-8' };
   if (spec.body.text !== undefined) return { body: spec.body.text, contentType: 'text/plain;charset=UTF-8' };
   if (spec.body.base64 !== undefined) return { body: Buffer.from(spec.body.base64, 'base64') };
   return { body: JSON.stringify(spec.body.json), contentType: 'application/json' };
+}
+
+async function* chunkedBody(chunks: string[], intervalMs: number, signal: AbortSignal): AsyncIterable<Buffer> {
+  for (let i = 0; i < chunks.length; i++) {
+    if (i > 0 && intervalMs > 0) {
+      try {
+        await sleep(intervalMs, undefined, { signal });
+      } catch {
+        return;
+      }
+    }
+    yield Buffer.from(chunks[i], 'utf8');
+  }
 }
 
 function seenError(error: unknown): SeenError {
@@ -54,11 +75,11 @@ export function joinUrl(base: string, path: string): string {
 
 /** Sends `spec` to `joinUrl(base, spec.path)` and observes the response. Never throws. */
 export async function send(base: string, spec: RequestSpec, options: SendOptions): Promise<StepObservation> {
-  const { body, contentType } = encodeBody(spec);
-  const headers: Record<string, string> = { ...(spec.headers ?? {}) };
-  if (contentType && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['content-type'] = contentType;
   const abortByCase = new AbortController();
   const signals = [options.signal, abortByCase.signal];
+  const { body, contentType } = encodeBody(spec, AbortSignal.any(signals));
+  const headers: Record<string, string> = { ...(spec.headers ?? {}) };
+  if (contentType && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['content-type'] = contentType;
   const abortTimer = spec.abortAfterMs !== undefined ? setTimeout(() => abortByCase.abort(), spec.abortAfterMs) : undefined;
   const seen: StepObservation = {};
   const started = performance.now();

@@ -7,6 +7,9 @@
  *   node:
  *     forbidden-apis/**: FAIL                       # an id glob
  *     errors/stream-chunk/string-chunk-fails-body: FAIL
+ * subtests:                                       # known-failing vectors of a subtest case
+ *   deno:
+ *     web-apis/wpt/url-parsing: ["<vector name>"]
  * ```
  * An exact id wins over a glob; among globs, the longest pattern that matches wins.
  */
@@ -21,7 +24,9 @@ import { parseYamlFile } from './yaml-file.ts';
 
 /** An expectations file as written. */
 export interface ExpectationsFile {
-  targets: Record<string, Record<string, Status>>;
+  targets?: Record<string, Record<string, Status>>;
+  /** Target -> case id -> the names of its subtests known to fail there. */
+  subtests?: Record<string, Record<string, string[]>>;
 }
 
 /** What a cell is expected to be: PASS unless the file says otherwise. */
@@ -58,14 +63,22 @@ export function expectedStatus(expectations: ExpectationsFile | undefined): Expe
   };
 }
 
+/** The lookup of known-failing subtests: target -> case id -> vector names (none when not listed). */
+export function knownFailingSubtests(expectations: ExpectationsFile | undefined): (caseId: string, target: string) => readonly string[] {
+  return (caseId, target) => expectations?.subtests?.[target]?.[caseId] ?? [];
+}
+
 /** Entries that match no case of the run: likely stale, worth a warning. */
 export function unusedExpectations(expectations: ExpectationsFile, caseIds: string[]): string[] {
   const unused: string[] = [];
-  for (const [target, entries] of Object.entries(expectations.targets)) {
+  for (const [target, entries] of Object.entries(expectations.targets ?? {})) {
     for (const pattern of Object.keys(entries)) {
       const match = picomatch(pattern);
       if (!caseIds.some((id) => id === pattern || match(id))) unused.push(`${target}: ${pattern}`);
     }
+  }
+  for (const [target, entries] of Object.entries(expectations.subtests ?? {})) {
+    for (const caseId of Object.keys(entries)) if (!caseIds.includes(caseId)) unused.push(`${target}: subtests of ${caseId}`);
   }
   return unused;
 }
@@ -76,13 +89,19 @@ export function unusedExpectations(expectations: ExpectationsFile, caseIds: stri
  */
 export function expectationsFromReport(report: Report): string {
   const targets: Record<string, Record<string, Status>> = {};
+  const subtests: Record<string, Record<string, string[]>> = {};
   const comments = new Map<string, string>();
   for (const result of report.results) {
     if (result.status === 'PASS' || result.status === 'SKIP') continue;
+    // A subtest case that ran and failed some vectors: those vectors are what is known.
+    if (result.status === 'FAIL' && result.subtests && result.subtests.failures.length > 0) {
+      (subtests[result.target] ??= {})[result.caseId] = result.subtests.failures.map((f) => f.name);
+      continue;
+    }
     (targets[result.target] ??= {})[result.caseId] = result.status;
     comments.set(`${result.target}\u0000${result.caseId}`, result.message.replace(/\s+/g, ' ').slice(0, 160));
   }
-  const doc = new Document({ targets });
+  const doc = new Document(Object.keys(subtests).length > 0 ? { targets, subtests } : { targets });
   doc.commentBefore = ` edgecompat expectations: the known results that are not PASS (from a run of ${report.startedAt}).\n A run whose results match these exits 0; schema: schemas/expectations.schema.json.`;
   for (const [target, entries] of Object.entries(targets)) {
     for (const caseId of Object.keys(entries)) {

@@ -4,8 +4,14 @@
  */
 import { checkBody, checkError, checkHeaders, checkInvocation, checkStatus, checkStream } from './judge-response.ts';
 import { describeFigures } from './code-size.ts';
-import { parseProbeOutcome } from './probe.ts';
+import { parseProbeOutcome, type ProbeOutcome } from './probe.ts';
+import { describeSubtestFailure, onlyKnownFailures, parseSubtestReport, tallySubtests } from './subtests.ts';
 import type { Case, Observation, ProbeSpec, Step, StepObservation, Verdict } from './types.ts';
+
+/** What the judge is told besides the case and the observation: the expectations' known-failing subtests. */
+export interface JudgeContext {
+  knownFailingSubtests?: readonly string[];
+}
 
 const pass = (message = 'as expected'): Verdict => ({ status: 'PASS', message });
 const fail = (message: string): Verdict => ({ status: 'FAIL', message });
@@ -18,14 +24,14 @@ const fail = (message: string): Verdict => ({ status: 'FAIL', message });
  *   forbidden API (Next.js rejects eval) upholds the contract before any request is made.
  * - Otherwise every step's response is checked; a step that outlived the case timeout is TIMEOUT.
  */
-export function judge(testCase: Case, seen: Observation): Verdict {
-  const verdict = withSize(testCase, seen, judgeSeen(testCase, seen));
+export function judge(testCase: Case, seen: Observation, context: JudgeContext = {}): Verdict {
+  const verdict = withSize(testCase, seen, judgeSeen(testCase, seen, context));
   // A failure the target explained in its own output (Next's "TypeError: immutable") says so.
   if (verdict.status === 'FAIL' && seen.output?.trim()) return { ...verdict, message: `${verdict.message} (the target printed: ${errorSummary(seen.output)})` };
   return verdict;
 }
 
-function judgeSeen(testCase: Case, seen: Observation): Verdict {
+function judgeSeen(testCase: Case, seen: Observation, context: JudgeContext): Verdict {
   if (seen.skipped !== undefined) return { status: 'SKIP', message: seen.skipped };
   if (seen.harnessError) return { status: 'ERROR', message: `${seen.harnessError.name}: ${seen.harnessError.message}` };
   if (seen.crashed) {
@@ -40,7 +46,8 @@ function judgeSeen(testCase: Case, seen: Observation): Verdict {
       const problems = checkError(testCase.refused, seen.loadError, 'refusal');
       return problems.length === 0 ? pass(refusal) : fail(problems.join('; '));
     }
-    if (testCase.probe?.throws && seen.loadError.phase === 'build') return pass(refusal);
+    const expectsNotWorking = testCase.probe?.throws || (testCase.probe?.support && !testCase.probe.support.includes('working'));
+    if (expectsNotWorking && seen.loadError.phase === 'build') return pass(refusal);
     return fail(`expected the route to load, but it was ${refusal}`);
   }
   const timedOut = seen.steps.findIndex((s) => s.timedOut);
@@ -53,6 +60,8 @@ function judgeSeen(testCase: Case, seen: Observation): Verdict {
     return fail(`expected the target to refuse the route, but it loaded and answered ${describeAnswer(first)}`);
   }
   if (testCase.probe) return judgeProbe(testCase.probe, seen.steps[0]);
+  const subtestStep = testCase.steps.findIndex((s) => s.expect.subtests);
+  if (subtestStep >= 0) return judgeSubtests(testCase.steps[subtestStep], seen.steps[subtestStep], context);
   const problems = testCase.steps.flatMap((step, i) => {
     const found = [...checkStep(step, seen.steps[i]), ...checkInvocation(step.expect.invocation, i, seen.steps)];
     return testCase.steps.length > 1 ? found.map((p) => `request ${i + 1}: ${p}`) : found;
@@ -79,11 +88,40 @@ function checkStep(step: Step, seen: StepObservation): string[] {
   ];
 }
 
+/** How many failing vectors a message names; the report's subtests hold them all. */
+const FAILURES_IN_MESSAGE = 3;
+
+/**
+ * A subtest case: the response must be a subtest report, and every vector must pass. Failures the
+ * expectations list are marked known (the cell is then expected to FAIL); the message names the first
+ * few failures with expected versus seen.
+ */
+function judgeSubtests(step: Step, seen: StepObservation, context: JudgeContext): Verdict {
+  const problems = checkStep({ ...step, expect: { ...step.expect, subtests: undefined } }, seen);
+  if (problems.length > 0) return fail(problems.join('; '));
+  const report = parseSubtestReport(seen.bodyText);
+  if (typeof report === 'string') return fail(`expected a subtests report, the route answered ${report}`);
+  const want = step.expect.subtests!.total;
+  const subtests = tallySubtests(report, context.knownFailingSubtests);
+  const tally = `${subtests.passed}/${subtests.total} subtests passed`;
+  const stale = subtests.nowPassing ? `; known failures that now pass: ${subtests.nowPassing.join(', ')}` : '';
+  if (want !== undefined && report.total !== want) {
+    return { status: 'FAIL', message: `expected ${want} subtests, the route ran ${report.total} (${tally})`, subtests };
+  }
+  if (subtests.failures.length === 0) return { status: 'PASS', message: `${tally}${stale}`, subtests };
+  const known = subtests.failures.filter((f) => f.known).length;
+  const first = subtests.failures.filter((f) => !f.known).concat(subtests.failures.filter((f) => f.known)).slice(0, FAILURES_IN_MESSAGE);
+  const more = subtests.failures.length > first.length ? `; and ${subtests.failures.length - first.length} more` : '';
+  const knownNote = onlyKnownFailures(subtests) ? ', all known' : known > 0 ? `, ${known} known` : '';
+  return { status: 'FAIL', message: `${tally} (${subtests.failures.length} failed${knownNote}): ${first.map(describeSubtestFailure).join('; ')}${more}${stale}`, subtests };
+}
+
 function judgeProbe(probe: ProbeSpec, seen: StepObservation): Verdict {
   if (seen.error) return fail(`the probe route gave no answer: ${seen.error.name}: ${seen.error.message}`);
   const outcome = parseProbeOutcome(seen.bodyText);
   if (!outcome) return fail(`the probe route answered ${describeAnswer(seen)}, not a probe result`);
-  const expr = shortExpr(probe.expr);
+  if (probe.api !== undefined) return judgeSupport(probe, outcome);
+  const expr = shortExpr(probe.expr!);
   if (!outcome.ok) {
     const threw = `${outcome.name}: ${outcome.message}`;
     if (!probe.throws) return fail(`expected ${expr} to give ${expectedValue(probe)}, it threw ${threw}`);
@@ -97,6 +135,19 @@ function judgeProbe(probe: ProbeSpec, seen: StepObservation): Verdict {
     return fail(`expected ${expr} to give ${JSON.stringify(probe.value)}, it gave ${gave}`);
   }
   return pass(`gave ${gave}`);
+}
+
+/** A support probe: what it found must be one of the supports the case allows. */
+function judgeSupport(probe: ProbeSpec, outcome: ProbeOutcome): Verdict {
+  const support = outcome.support;
+  if (!support) return fail('the support probe answered without saying what it found');
+  const api = shortExpr(probe.api!);
+  const found = support === 'missing' ? `${api} is missing`
+    : support === 'stub' ? `${api} is a stub: it exists (${outcome.apiType}) but ${shortExpr(probe.call ?? `${probe.api}()`)} threw ${(outcome as { name: string }).name}: ${(outcome as { message: string }).message}`
+    : `${api} works: ${shortExpr(probe.call ?? `${probe.api}()`)} gave ${'value' in outcome && outcome.value !== undefined ? JSON.stringify(outcome.value) : `a ${(outcome as { type: string }).type}`}`;
+  const allowed = probe.support ?? [];
+  const status = allowed.includes(support) ? 'PASS' : 'FAIL';
+  return { status, message: status === 'PASS' ? found : `expected ${allowed.join(' or ')}, but ${found}`, support };
 }
 
 const REFUSED_AT = { load: 'refused at load', build: 'rejected at build', deploy: 'refused at deploy' } as const;
@@ -117,6 +168,7 @@ function shortExpr(expr: string): string {
 }
 
 function expectedValue(probe: ProbeSpec): string {
+  if (probe.support) return probe.support.join(' or ');
   return probe.value !== undefined ? JSON.stringify(probe.value) : `a ${probe.typeof}`;
 }
 

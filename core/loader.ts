@@ -9,14 +9,21 @@ import { glob } from 'tinyglobby';
 import { parseCaseFile, type RawCase, type RawCaseFile } from './case-file.ts';
 import { InputError, type Problem } from './input-error.ts';
 import { sizeLimitIds } from './code-size.ts';
+import { profileNames } from './profiles.ts';
 import { PAYLOAD_TOKEN } from './payload.ts';
-import { probeRoute } from './probe.ts';
+import { probeRoute, supportProbeRoute } from './probe.ts';
 import type { Case, RequestSpec, ResponseExpect, Step } from './types.ts';
 
 /** A case's timeout when neither the case nor its file gives one. */
 export const DEFAULT_TIMEOUT_MS = 5000;
 
-/** Expands suite arguments (folders, files or globs) into a sorted list of YAML files. */
+/** The file in each area folder that lists its feature names; it holds no cases. */
+export const FEATURES_FILE = 'features.yaml';
+
+/**
+ * Expands suite arguments (folders, files or globs) into a sorted list of YAML case files; an area's
+ * features.yaml is not one.
+ */
 export async function findCaseFiles(patterns: string[], cwd = process.cwd()): Promise<string[]> {
   const globs: string[] = [];
   const problems: Problem[] = [];
@@ -28,7 +35,7 @@ export async function findCaseFiles(patterns: string[], cwd = process.cwd()): Pr
     else problems.push({ file: pattern, message: 'no such file or folder' });
   }
   if (problems.length > 0) throw new InputError(problems);
-  const files = await glob(globs, { cwd, absolute: true, ignore: ['**/node_modules/**'] });
+  const files = await glob(globs, { cwd, absolute: true, ignore: ['**/node_modules/**', `**/${FEATURES_FILE}`] });
   if (files.length === 0) throw new InputError([{ file: patterns.join(', '), message: 'no case files (*.yaml, *.yml) found' }]);
   return files.sort();
 }
@@ -55,9 +62,6 @@ export async function loadCases(patterns: string[], cwd = process.cwd()): Promis
       if (!raw.id.startsWith(`${parsed.data!.area}/`)) {
         problems.push({ ...at('id'), message: `id "${raw.id}" must begin with its area "${parsed.data!.area}/"` });
       }
-      if (!raw.source && !parsed.data!.source) {
-        problems.push({ ...at(), message: 'no source: give the case (or the file) the URL of what it checks' });
-      }
       let routeFile: string | undefined;
       if (raw.route && typeof raw.route === 'object') {
         routeFile = join(dirname(absolute), raw.route.file);
@@ -79,6 +83,11 @@ export async function loadCases(patterns: string[], cwd = process.cwd()): Promis
         const path = raw.sizeLimit ? ['cases', index, 'sizeLimit'] : ['sizeLimit'];
         problems.push({ file, line: parsed.lineOf(path), path: `/${path.join('/')}`, message: `no profile has the size limit "${sizeLimit}"; known: ${sizeLimitIds().join(', ')}` });
       }
+      const platform = raw.platform ?? parsed.data!.platform;
+      if (platform && !profileNames().includes(platform)) {
+        const path = raw.platform ? ['cases', index, 'platform'] : ['platform'];
+        problems.push({ file, line: parsed.lineOf(path), path: `/${path.join('/')}`, message: `no platform profile "${platform}"; known: ${profileNames().join(', ')}` });
+      }
       if (raw.payload && !(typeof raw.route === 'string' && raw.route.includes(PAYLOAD_TOKEN))) {
         problems.push({ ...at('payload'), message: `a payload needs an inline route with the string ${PAYLOAD_TOKEN} where the generated content goes` });
       }
@@ -92,7 +101,8 @@ export async function loadCases(patterns: string[], cwd = process.cwd()): Promis
 function normalise(fileData: RawCaseFile, raw: RawCase, file: string, routeFile: string | undefined, cwd: string): Case {
   let route: string;
   let routeLang: Case['routeLang'] = 'js';
-  if (raw.probe) route = probeRoute(raw.probe.expr);
+  if (raw.probe?.api !== undefined) route = supportProbeRoute(raw.probe.api, raw.probe.call);
+  else if (raw.probe) route = probeRoute(raw.probe.expr!);
   else if (routeFile) {
     route = readFileSync(routeFile, 'utf8');
     routeLang = routeFile.endsWith('.ts') ? 'ts' : 'js';
@@ -110,13 +120,20 @@ function normalise(fileData: RawCaseFile, raw: RawCase, file: string, routeFile:
     resolveDir: dirname(routeFile ?? resolve(cwd, file)),
     route,
     routeLang,
-    probe: raw.probe as Case['probe'],
+    probe: raw.probe ? probeSpec(raw.probe) : undefined,
     refused: raw.refused,
     ...((raw.requires ?? fileData.requires) ? { requires: (raw.requires ?? fileData.requires) as Case['requires'] } : {}),
     ...((raw.sizeLimit ?? fileData.sizeLimit) ? { sizeLimit: raw.sizeLimit ?? fileData.sizeLimit } : {}),
+    ...((raw.platform ?? fileData.platform) ? { platform: raw.platform ?? fileData.platform } : {}),
     ...(raw.payload ? { payload: raw.payload as Case['payload'] } : {}),
     steps: steps(raw),
   };
+}
+
+/** A probe as the judge reads it: a support probe's `support` always a list. */
+function probeSpec(probe: NonNullable<RawCase['probe']>): Case['probe'] {
+  const support = (probe as { support?: string | string[] }).support;
+  return { ...probe, ...(support !== undefined ? { support: [support].flat() as NonNullable<Case['probe']>['support'] } : {}) } as Case['probe'];
 }
 
 function steps(raw: RawCase): Step[] {

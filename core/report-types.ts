@@ -2,7 +2,9 @@
  * The canonical report: the one document every renderer reads. Its shape is fixed by
  * schemas/report.schema.json; these types mirror it.
  */
-import type { Case, Observation, Status } from './types.ts';
+import type { TargetPerf } from './perf/measure.ts';
+import type { Support } from './probe.ts';
+import type { Case, Observation, Status, SubtestTally } from './types.ts';
 
 /** Run info for one column of the matrix. Every field is a field, never parsed out of a string. */
 export interface TargetRun {
@@ -26,6 +28,8 @@ export interface TargetRun {
   skipped?: string;
   /** The code-size limit the column deployed routes under (its platform profile's plan). */
   sizeLimit?: { id: string; label: string; bytes: number; display: string; compression: 'gzip' | 'none'; source: string };
+  /** run --perf: cold start, time to first byte and memory; figures beside the matrix, not verdicts. */
+  perf?: TargetPerf;
 }
 
 /**
@@ -44,6 +48,10 @@ export interface Result {
   message: string;
   durationMs: number;
   observation: Observation;
+  /** What a support probe found: missing, stub (exists, throws when called) or working. */
+  support?: Support;
+  /** A subtest case's passed/total and its failing vectors. */
+  subtests?: SubtestTally;
 }
 
 /**

@@ -13,8 +13,9 @@ import { caseSetHash, prepareRoute, type PreparedRoute } from './route-modules.t
 import type { Case, Status } from './types.ts';
 import { EDGECOMPAT_VERSION } from './version.ts';
 import type { Bundling, Runner, RunnerFactory, TargetConfig, TargetInfo } from '../runners/types.ts';
-import { columnSizeLimit, runnerSettings } from '../runners/size-limits.ts';
+import { columnPlatform, columnSizeLimit, runnerSettings } from '../runners/size-limits.ts';
 import type { SizeLimit } from './code-size.ts';
+import { ColumnMemory, measureStarts } from './perf/measure.ts';
 
 /** What a run needs. */
 export interface MatrixOptions {
@@ -32,8 +33,12 @@ export interface MatrixOptions {
   signal: AbortSignal;
   shard?: string;
   expected?: (caseId: string, target: string) => Status;
+  /** The subtests of a case the expectations list as failing on a target. */
+  knownFailingSubtests?: (caseId: string, target: string) => readonly string[];
   onResult?: (result: Result) => void;
   onTargetStart?: (target: TargetConfig) => void;
+  /** run --perf: measure each column's cold start, time to first byte and memory (figures, not verdicts). */
+  perf?: { starts: number; requests: number };
   log: (message: string) => void;
 }
 
@@ -63,6 +68,21 @@ export async function runMatrix(options: MatrixOptions): Promise<Report> {
       }
     };
     await Promise.all(Array.from({ length: Math.max(1, options.jobs) }, lane));
+    // run --perf: fresh starts one column at a time, once the matrix is done, so no column's
+    // figures carry another's load.
+    if (options.perf) {
+      for (const run of targetRuns) {
+        if (options.signal.aborted || run.skipped) continue;
+        const target = options.targets.find((t) => t.name === run.name)!;
+        options.log(`[${target.name}] perf: ${options.perf.starts} fresh starts`);
+        const shared = new Map<string, unknown>();
+        const makeRunner = (dir: string) => options.runners[target.runner](runnerSettings(target), { workDir: dir, env: process.env, log: (m) => options.log(`[${target.name}] ${m}`), shared });
+        const starts = await measureStarts(makeRunner, mkdtempSync(join(workRoot, 'perf-')), { ...options.perf, log: (m) => options.log(`[${target.name}] ${m}`) });
+        const suite = run.perf ?? { starts: 0, coldStartRunsMs: [], ttfbRequests: 0 };
+        const notes = [...(starts.notes ?? []), ...(suite.notes ?? [])];
+        run.perf = { ...suite, ...starts, ...(notes.length ? { notes } : {}) };
+      }
+    }
   } finally {
     await agent.close();
     rmSync(workRoot, { recursive: true, force: true });
@@ -122,11 +142,15 @@ async function runTarget(
   const runnerFor = (n: number) => (n === 0 ? runner : newRunner(mkdtempSync(join(workDir, `batch-${n}-`))));
   // Only the routes of cases the column runs are bundled (a size case's route may be tens of MB).
   const routes = await bundles.for(runner.bundling, options.cases.filter((c) => !skipReason(target, c, runner, sizeLimit)));
-  await runColumn({ target: target.name, runnerFor, cases: options.cases, routes, sizeLimit, skipReason: (c, r) => skipReason(target, c, r, sizeLimit), concurrency: options.concurrency, agent, signal: options.signal, expected, onResult, log });
+  const memory = options.perf ? new ColumnMemory() : undefined;
+  await runColumn({
+    afterBatch: memory && ((loaded) => memory.read([...loaded.urls.values()][0])),
+    target: target.name, runnerFor, cases: options.cases, routes, sizeLimit, skipReason: (c, r) => skipReason(target, c, r, sizeLimit), knownFailingSubtests: (caseId) => options.knownFailingSubtests?.(caseId, target.name) ?? [], concurrency: options.concurrency, agent, signal: options.signal, expected, onResult, log });
   const isolation = runner.isolation?.description ?? 'every route in one start of the target';
   const settings = sizeLimit ? { ...info.settings, sizeLimit: sizeLimit.id } : info.settings;
   const limit = sizeLimit && { id: sizeLimit.id, label: sizeLimit.label, bytes: sizeLimit.bytes, display: sizeLimit.display, compression: sizeLimit.compression, source: sizeLimit.source };
-  return { ...base, runtime: info.runtime, version: info.version, settings, flags: info.flags, isolation, ...(limit ? { sizeLimit: limit } : {}), endedAt: new Date().toISOString() };
+  const perf = memory && { starts: 0, coldStartRunsMs: [], ttfbRequests: 0, ...memory.figures() };
+  return { ...base, runtime: info.runtime, version: info.version, settings, flags: info.flags, isolation, ...(limit ? { sizeLimit: limit } : {}), ...(perf ? { perf } : {}), endedAt: new Date().toISOString() };
 }
 
 /**
@@ -140,6 +164,10 @@ export function skipReason(target: TargetConfig, testCase: Case, runner: Runner,
   const missing = testCase.requires?.filter((r) => !runner.provides?.includes(r)) ?? [];
   if (missing.includes('platform-cache')) {
     return `needs a platform's HTTP cache in front of the route; ${target.name} is the runtime alone (see the +cache columns, or run --url against a deployment)`;
+  }
+  const standsFor = columnPlatform(target, sizeLimit);
+  if (testCase.platform && testCase.platform !== standsFor) {
+    return `states what the ${testCase.platform} platform does; ${target.name} ${standsFor ? `stands for ${standsFor}` : 'stands for no platform'}`;
   }
   if (testCase.sizeLimit && testCase.sizeLimit !== sizeLimit?.id) {
     const deploys = sizeLimit ? `deploys under ${sizeLimit.id}` : 'stands for no platform with a size limit';

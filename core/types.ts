@@ -8,11 +8,17 @@ export const STATUSES = ['PASS', 'FAIL', 'TIMEOUT', 'CRASH', 'ERROR', 'SKIP'] as
 /** One verdict. */
 export type Status = (typeof STATUSES)[number];
 
-/** A request body given as text, JSON or base64 bytes (exactly one). */
+/**
+ * A request body given as text, JSON, base64 bytes or chunks (exactly one). `chunks` are UTF-8 text
+ * sent as a stream (chunked transfer coding), one write per chunk, `intervalMs` apart (default 0).
+ */
 export interface BodySpec {
   text?: string;
   json?: unknown;
   base64?: string;
+  chunks?: string[];
+  /** With `chunks`: the pause before each chunk after the first. */
+  intervalMs?: number;
 }
 
 /** One HTTP request a case sends to its route. */
@@ -73,6 +79,11 @@ export interface ResponseExpect {
   bodyError?: boolean;
   /** Which run of the route the response came from (see InvocationExpect). */
   invocation?: InvocationExpect;
+  /**
+   * The body is a subtest report (core/subtests.ts): the case passes when every vector passed;
+   * `total`, when given, is how many vectors the file holds, so a run that lost some fails.
+   */
+  subtests?: { total?: number };
 }
 
 /** The response header a route sets to a new value every time it runs: which run answered. */
@@ -97,10 +108,19 @@ export interface ErrorExpect {
   messageMatches?: string;
 }
 
-/** The short form for API-surface cases: an expression evaluated inside the handler. */
+/**
+ * The short form for API-surface cases: an expression evaluated inside the handler (`expr`), or a
+ * support probe (`api`, `call`, `support`) that tells a missing API, a stub and a working one apart.
+ */
 export interface ProbeSpec {
   /** A JavaScript expression; awaited if it gives a promise. */
-  expr: string;
+  expr?: string;
+  /** The support probe's API: a name or property path (`process.cwd`). */
+  api?: string;
+  /** How the support probe uses the API; `api()` when not given. */
+  call?: string;
+  /** The supports that pass (`missing`, `stub`, `working`). */
+  support?: Support[];
   /** The JSON value the expression must give. */
   value?: unknown;
   /** What `typeof` the value must be. */
@@ -123,6 +143,7 @@ export interface Step {
 }
 
 import type { SizeFigures } from './code-size.ts';
+import type { Support } from './probe.ts';
 
 /** What a column must have for a case to mean anything there. */
 export type Requirement = 'platform-cache';
@@ -155,6 +176,11 @@ export interface Case {
    * that limit and is SKIP on the others.
    */
   sizeLimit?: string;
+  /**
+   * The platform whose documented behaviour the case states (a profile name: "vercel"): it runs on the
+   * columns that stand for that platform and is SKIP on the others.
+   */
+  platform?: string;
   /** Generated content the route's `"$PAYLOAD"` string stands for (the size-limit cases). */
   payload?: PayloadSpec;
   steps: Step[];
@@ -232,8 +258,30 @@ export interface Observation {
   steps: StepObservation[];
 }
 
+/** A case's subtests (a file of vectors run inside one route), as judged on one target. */
+export interface SubtestTally {
+  passed: number;
+  total: number;
+  /** The failing vectors, each with what was expected and what was seen; `known` when the expectations list it. */
+  failures: SubtestFailure[];
+  /** Subtests the expectations list as failing that passed on this run. */
+  nowPassing?: string[];
+}
+
+/** One failing vector. */
+export interface SubtestFailure {
+  name: string;
+  expected?: unknown;
+  seen?: unknown;
+  known?: boolean;
+}
+
 /** The judge's answer. */
 export interface Verdict {
   status: Status;
   message: string;
+  /** What a support probe found (shown beside the status: a stub is not support). */
+  support?: Support;
+  /** A subtest case's tally. */
+  subtests?: SubtestTally;
 }

@@ -33,3 +33,13 @@ export function runnerSettings(target: TargetConfig): Record<string, unknown> {
   const { sizeLimit: _applied, ...settings } = target.settings;
   return settings;
 }
+
+/**
+ * The platform a column stands for, for cases that state one (`platform: vercel`): a +cache column's
+ * cache profile, else the profile of the size limit it deploys under. Node and Bun stand for none.
+ */
+export function columnPlatform(target: TargetConfig, sizeLimit: SizeLimit | undefined): string | undefined {
+  const cacheProfile = target.settings.profile;
+  if (typeof cacheProfile === 'string') return cacheProfile;
+  return sizeLimit?.id.split('/')[0];
+}

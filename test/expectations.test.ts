@@ -76,18 +76,18 @@ describe('run --expectations', () => {
     const known = join(dir, 'known.yaml');
     expect(spawnSync(process.execPath, [BIN, 'expectations', first, '--out', known]).status).toBe(0);
     const file = parse(readFileSync(known, 'utf8')) as ExpectationsFile;
-    expect(file.targets.node['basics/basics/eval']).toBe('FAIL');
+    expect(file.targets!.node['basics/basics/eval']).toBe('FAIL');
     expect(run(join(dir, 'second'), known).status).toBe(0);
 
     // A known failure that is not listed is a regression.
     const regression = join(dir, 'regression.yaml');
-    const { 'basics/basics/eval': _dropped, ...rest } = file.targets.node;
+    const { 'basics/basics/eval': _dropped, ...rest } = file.targets!.node;
     writeFileSync(regression, JSON.stringify({ targets: { node: rest } }));
     expect(run(join(dir, 'third'), regression).status).toBe(1);
 
     // A case listed as failing that passes is unexpected too: the file must be brought up to date.
     const stale = join(dir, 'stale.yaml');
-    writeFileSync(stale, JSON.stringify({ targets: { node: { ...file.targets.node, 'basics/basics/streamed': 'FAIL' } } }));
+    writeFileSync(stale, JSON.stringify({ targets: { node: { ...file.targets!.node, 'basics/basics/streamed': 'FAIL' } } }));
     const ran = run(join(dir, 'fourth'), stale);
     expect(ran.status).toBe(1);
     const report: Report = JSON.parse(readFileSync(join(dir, 'fourth', 'report.json'), 'utf8'));

@@ -99,10 +99,15 @@ cases:
     expect(found).toContainEqual({ file: 'demo/b.yaml', line: 5, path: '/cases/0/id', message: 'duplicate id "demo/basics/hello" (first in demo/a.yaml:5)' });
   });
 
-  it('refuses a case without a source, an id outside its area, and a missing route file', async () => {
-    const yaml = GOOD.replace('source: https://example.org/spec\n', '').replace('demo/basics/hello', 'other/basics/hello').replace("route: |\n      export default () => new Response('hello')", 'route: { file: missing.js }');
+  it('refuses a case without a source (the schema requires one, the case or its file)', async () => {
+    const yaml = GOOD.replace('source: https://example.org/spec\n', '');
     const messages = (await problems({ 'demo/x.yaml': yaml })).map((p) => `${p.path}: ${p.message}`);
-    expect(messages).toContain('/cases/0: no source: give the case (or the file) the URL of what it checks');
+    expect(messages).toEqual(['/cases/0: no source: give the case (or the file) the URL of what it checks']);
+  });
+
+  it('refuses an id outside its area, and a missing route file', async () => {
+    const yaml = GOOD.replace('demo/basics/hello', 'other/basics/hello').replace("route: |\n      export default () => new Response('hello')", 'route: { file: missing.js }');
+    const messages = (await problems({ 'demo/x.yaml': yaml })).map((p) => `${p.path}: ${p.message}`);
     expect(messages).toContain('/cases/0/id: id "other/basics/hello" must begin with its area "demo/"');
     expect(messages).toContain('/cases/0/route: route file not found: demo/missing.js');
   });

@@ -2,6 +2,7 @@
  * The edgecompat command line: parses arguments with commander and dispatches to one command module
  * each. Invalid input exits 2 with every problem named by file and field.
  */
+import { PERF_DEFAULTS } from '../perf/measure.ts';
 import { Command, Option } from 'commander';
 import { formatProblem, InputError } from '../input-error.ts';
 import { EDGECOMPAT_VERSION } from '../version.ts';
@@ -38,6 +39,8 @@ export function buildProgram(): Command {
     .option('--jobs <n>', 'targets running at once', positive, 3)
     .addOption(new Option('--reporter <names>', `outputs besides report.json: ${REPORTERS.join(', ')} (comma-separated)`).argParser((v: string, previous: string[]) => list(v, previous === DEFAULT_REPORTERS ? [] : previous)).default(DEFAULT_REPORTERS))
     .option('--exit-zero', 'exit 0 even when cases fail (for publishing a matrix); usage errors still exit 2')
+    .option('--perf', `also measure each target, once the matrix is done: cold start (start to the first response of one route, median of fresh starts), time to first byte (median of ${PERF_DEFAULTS.requests} requests) and memory after start and after the suite; figures in report.json's target info and the HTML, not verdicts`)
+    .option('--perf-starts <n>', 'fresh starts per target for --perf', positive, PERF_DEFAULTS.starts)
     .action(async (opts) => {
       const unknown = (opts.reporter as string[]).filter((r) => !(REPORTERS as readonly string[]).includes(r));
       if (unknown.length > 0) throw new InputError([{ file: '--reporter', message: `unknown reporter ${unknown.join(', ')}; known: ${REPORTERS.join(', ')}` }]);

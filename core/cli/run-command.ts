@@ -3,8 +3,9 @@
  * it comes, write the reports, print the summary, and exit 0, 1 or 2. Ctrl-C stops the run, keeps
  * what finished (results.jsonl and a report.json marked interrupted) and stops every target.
  */
+import { PERF_DEFAULTS } from '../perf/measure.ts';
 import { resolve } from 'node:path';
-import { expectedStatus, readExpectations, unusedExpectations } from '../expectations.ts';
+import { expectedStatus, knownFailingSubtests, readExpectations, unusedExpectations } from '../expectations.ts';
 import { loadCases } from '../loader.ts';
 import { filterCases, parseShard, selectTargets, shardCases } from '../planner.ts';
 import { Recorder } from '../recorder.ts';
@@ -36,6 +37,10 @@ export interface RunCommandOptions {
   jobs: number;
   reporter: ReporterName[];
   exitZero?: boolean;
+  /** Measure cold start, time to first byte and memory per target (figures, not verdicts). */
+  perf?: boolean;
+  /** Fresh starts per target for perf. */
+  perfStarts?: number;
 }
 
 /** Runs the matrix; resolves with the process exit code. */
@@ -83,6 +88,8 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
       signal: controller.signal,
       shard: options.shard,
       expected: expectedStatus(expectations),
+      knownFailingSubtests: knownFailingSubtests(expectations),
+      ...(options.perf ? { perf: { starts: options.perfStarts ?? PERF_DEFAULTS.starts, requests: PERF_DEFAULTS.requests } } : {}),
       onResult: (r) => progress.result(r),
       onTargetStart: (t) => progress.targetStarted(t.name),
       log: (m) => process.stderr.write(`${m}\n`),

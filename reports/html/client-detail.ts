@@ -102,6 +102,31 @@ function showDetail(c, t, r) {
   v.appendChild(el('span', 'nb', 'expected ' + r.expected + (r.status !== r.expected ? ' \u2014 unexpected' : '') + ' \u00b7 ' + r.durationMs + ' ms'));
   body.appendChild(v);
   body.appendChild(el('div', 'msg', r.message || '(no message)'));
+  if (r.support) {
+    body.appendChild(el('p', 'support sup-' + r.support, r.support === 'stub'
+      ? 'Stub: the API exists but throws when called. A stub is not support.'
+      : r.support === 'missing' ? 'Missing: the API does not exist here.' : 'Working: calling the API gave a value.'));
+  }
+  if (r.subtests) {
+    var s = r.subtests;
+    body.appendChild(el('h4', '', 'Subtests: ' + s.passed + '/' + s.total + ' passed' + (s.failures.length ? ', ' + s.failures.length + ' failed' : '')));
+    if (s.failures.length) {
+      var table = el('table', 'subtests');
+      var head = el('tr');
+      ['vector', 'expected', 'seen', ''].forEach(function (h) { head.appendChild(el('th', '', h)); });
+      table.appendChild(head);
+      s.failures.forEach(function (f) {
+        var row = el('tr', f.known ? 'known' : '');
+        row.appendChild(el('td', 'mono', f.name));
+        row.appendChild(el('td', 'mono', f.expected === undefined ? '' : pretty(f.expected)));
+        row.appendChild(el('td', 'mono', f.seen === undefined ? '' : pretty(f.seen)));
+        row.appendChild(el('td', 'nb', f.known ? 'known' : ''));
+        table.appendChild(row);
+      });
+      body.appendChild(table);
+    }
+    if (s.nowPassing && s.nowPassing.length) body.appendChild(el('p', 'nb', 'Known failures that now pass: ' + s.nowPassing.join(', ')));
+  }
   var src = isLink(c.source) ? el('a', '', c.source) : c.source;
   if (src instanceof Node) { src.href = c.source; src.target = '_blank'; src.rel = 'noopener noreferrer'; }
   body.appendChild(el('h4', '', 'Case'));

@@ -13,6 +13,7 @@ import { CLIENT_DETAIL_JS } from './client-detail.ts';
 import { CLIENT_TABLE_JS } from './client.ts';
 import { escapeHtml as h, jsonForScript } from './escape.ts';
 import { diffSection } from './diff-section.ts';
+import { perfSection } from './perf-section.ts';
 import { CSS } from './styles.ts';
 import { areasOf, summarize } from '../summary.ts';
 import { matrixTable, scoreTable, type DiffMarks } from './table.ts';
@@ -118,6 +119,7 @@ ${filters(report, diff !== undefined)}
 <h2>Matrix</h2>
 ${legend()}
 <div class="wrap">${matrixTable(report, summaries, grid, marks)}</div>
+${perfSection(report)}
 <aside class="detail" id="detail" hidden aria-label="Result detail"><button type="button" class="close" id="detail-close" aria-label="Close">\u00d7</button><div id="detail-body"></div></aside>
 <script type="application/json" id="ec-data">${jsonForScript(data)}</script>
 <script>${CLIENT_JS}</script>

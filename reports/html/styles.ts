@@ -91,6 +91,15 @@ aside.detail .msg{padding:8px 10px;border-radius:6px;background:var(--soft);bord
 aside.detail pre{margin:0;padding:8px 10px;background:var(--soft);border-radius:6px;overflow:auto;max-height:320px;white-space:pre-wrap;word-break:break-all}
 aside.detail dl{display:grid;grid-template-columns:max-content 1fr;gap:2px 12px;margin:0}
 aside.detail dt{color:var(--muted)}aside.detail dd{margin:0;word-break:break-word}
+section.perf{margin:16px 20px}section.perf table{border-collapse:collapse}
+section.perf td,section.perf th{padding:4px 12px;text-align:left;vertical-align:top;border-bottom:1px solid var(--line)}
+section.perf meter{display:block;width:160px;height:8px}
+td.st small{display:block;font-size:9px;font-weight:500;line-height:1;opacity:.85}
+td.st small.stub{font-style:italic;text-decoration:underline dotted}
+aside.detail .support{padding:4px 8px;border-radius:4px;background:var(--soft)}aside.detail .sup-stub{border-left:3px solid var(--FAIL-fg)}
+aside.detail table.subtests{border-collapse:collapse;width:100%;font-size:11.5px}
+aside.detail table.subtests td,aside.detail table.subtests th{padding:2px 6px;text-align:left;vertical-align:top;border-bottom:1px solid var(--line);word-break:break-all}
+aside.detail table.subtests tr.known{opacity:.7}
 .tl{position:relative;height:26px;margin:6px 0 2px;background:var(--soft);border-radius:4px;border:1px solid var(--line)}
 .tl i{position:absolute;bottom:0;width:3px;margin-left:-1px;background:var(--accent);border-radius:1px}
 .tl b{position:absolute;top:0;bottom:0;width:0;border-left:2px dashed var(--muted)}

@@ -74,13 +74,26 @@ export interface DiffMarks {
   newCases: Set<string>;
 }
 
+/** What a cell shows beside its status: a subtest case's passed/total, or a stub found by a support probe. */
+function mark(r: Result): string {
+  if (r.subtests) return `<small class="sub">${r.subtests.passed}/${r.subtests.total}</small>`;
+  if (r.support === 'stub') return '<small class="stub">stub</small>';
+  return '';
+}
+
+/** The cell's tooltip words for the same. */
+function qualifier(r: Result): string {
+  if (r.subtests) return `, ${r.subtests.passed}/${r.subtests.total} subtests passed`;
+  return r.support ? `, ${r.support}` : '';
+}
+
 function cell(r: Result | undefined, t: number, change?: { kind: string; change: CellChange }): string {
   const chg = change ? ` chg d-${change.kind}` : '';
   const was = change ? ` (was ${change.change.before ?? 'no result'})` : '';
   if (!r) return `<td class="st s-none${chg}" data-t="${t}" title="no result${h(was)}">\u2014</td>`;
   const cls = `st s-${r.status}${r.status !== r.expected ? ' x' : r.status !== 'PASS' ? ' k' : ''}${chg}`;
   const tip = r.status !== r.expected ? `${r.status} (expected ${r.expected})` : r.status;
-  return `<td class="${cls}" data-t="${t}" tabindex="0" title="${h(tip + was)}">${LABEL[r.status]}</td>`;
+  return `<td class="${cls}" data-t="${t}" tabindex="0" title="${h(tip + qualifier(r) + was)}">${LABEL[r.status]}${mark(r)}</td>`;
 }
 
 function caseRow(report: Report, c: CaseEntry, i: number, row: (Result | undefined)[], marks?: DiffMarks): string {

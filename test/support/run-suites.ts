@@ -22,6 +22,8 @@ export interface SuiteRun {
   order?: (cases: Case[]) => Case[];
   concurrency?: number;
   jobs?: number;
+  /** Measure each column as run --perf does. */
+  perf?: { starts: number; requests: number };
 }
 
 /** Runs the suites on the columns and returns the report. */
@@ -44,6 +46,7 @@ export async function runSuites(run: SuiteRun): Promise<Report> {
       concurrency: run.concurrency ?? 4,
       jobs: run.jobs ?? 3,
       signal: new AbortController().signal,
+      ...(run.perf ? { perf: run.perf } : {}),
       log: () => {},
     });
   } finally {
