@@ -4,9 +4,38 @@
  * platform of its own for such handlers, so this adapter is the hosting the node column measures:
  * like the edge platforms, a handler that throws or returns a non-Response gets a 500.
  */
+import { once } from 'node:events';
 import { createServer } from 'node:http';
-import { Readable } from 'node:stream';
 import { handlerOf, runHost } from '../host-common.mjs';
+
+/**
+ * The request body as a byte stream, as the Fetch standard sets up a body's stream (with byte
+ * reading support, so a BYOB reader works), reading from the socket only as the route pulls.
+ * Each chunk is copied: enqueueing transfers its buffer, and Node's may be pooled.
+ */
+function bodyOf(req) {
+  return new ReadableStream({
+    type: 'bytes',
+    start(controller) {
+      req.on('data', (chunk) => {
+        controller.enqueue(new Uint8Array(chunk));
+        if (controller.desiredSize <= 0) req.pause();
+      });
+      req.once('end', () => {
+        controller.close();
+        controller.byobRequest?.respond(0);
+      });
+      req.once('error', (error) => controller.error(error));
+      req.pause();
+    },
+    pull() {
+      req.resume();
+    },
+    cancel() {
+      req.destroy();
+    },
+  });
+}
 
 /** The web Request for a node:http request; its signal aborts when the client goes away. */
 function toRequest(req, res) {
@@ -20,13 +49,16 @@ function toRequest(req, res) {
   return new Request(`http://${req.headers.host ?? '127.0.0.1'}${req.url}`, {
     method: req.method,
     headers,
-    body: hasBody ? Readable.toWeb(req) : undefined,
+    body: hasBody ? bodyOf(req) : undefined,
     duplex: hasBody ? 'half' : undefined,
     signal: controller.signal,
   });
 }
 
-/** Writes a web Response to node:http, chunk by chunk as the body stream yields them. */
+/**
+ * Writes a web Response to node:http, chunk by chunk as the body stream yields them, waiting for the
+ * socket to drain before reading on, so a slow client slows the route's stream down.
+ */
 async function writeResponse(response, res, method) {
   const headers = {};
   response.headers.forEach((value, name) => {
@@ -38,7 +70,7 @@ async function writeResponse(response, res, method) {
   if (!response.body || method === 'HEAD') return res.end();
   for await (const chunk of response.body) {
     if (res.destroyed) break;
-    res.write(chunk);
+    if (!res.write(chunk)) await Promise.race([once(res, 'drain'), once(res, 'close')]);
   }
   res.end();
 }
