@@ -49,7 +49,8 @@ ${expr}
 
 /**
  * The ES module of a support probe: it resolves `api` (a name or property path, so a ReferenceError
- * or an undefined value is `missing`), then, when it exists, awaits `call` (by default `api()`):
+ * or an undefined value is `missing`; a promise is awaited, so an `import()` that rejects is
+ * `missing` too), then, when it exists, awaits `call` (by default `api()`):
  * throwing or rejecting is `stub`, a value is `working`. Like probeRoute, it uses nothing else.
  */
 export function supportProbeRoute(api: string, call = `${api}()`): string {
@@ -58,7 +59,7 @@ export default async function probe(request) {
   let outcome;
   let api;
   try {
-    api = (() => (
+    api = await (async () => (
 ${api}
     ))();
   } catch (error) {

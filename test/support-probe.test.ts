@@ -32,6 +32,8 @@ describe('support probes tell missing, stub and working apart', () => {
   it('finds a name that does not resolve, and an undefined property, missing', async () => {
     expect((await runProbe('notAGlobalAnywhere.cwd')).support).toBe('missing');
     expect((await runProbe('globalThis.notAProperty')).support).toBe('missing');
+    expect((await runProbe("import('node:no-such-module')", "(await import('node:no-such-module')).x()")).support).toBe('missing');
+    expect((await runProbe("import('node:os')", "(await import('node:os')).hostname()")).support).toBe('working');
   });
 
   it('finds a function that throws when called a stub, with the error', async () => {
