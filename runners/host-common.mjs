@@ -9,14 +9,17 @@ const CHANNEL = ['send', 'disconnect', 'connected', 'channel'];
 const PARENT_POLL_MS = 1000;
 
 /**
- * The route's default export as `(request) => Response`: a function as it is, an object's fetch
- * called as a method so `this` is the object.
+ * The route's default export as the runtime's server handler: a function called with every argument
+ * the server passes (Deno.serve passes `(request, info)`, Bun.serve `(request, server)`, the node
+ * adapter the request alone), an object's fetch called the same way as a method, so `this` is the
+ * object. Nothing is added or dropped: the route sees what its runtime hands a handler. The request
+ * is a declared parameter: Deno.serve calls a handler whose length is 0 with no argument at all.
  */
 export function handlerOf(mod) {
   const route = mod.default;
-  if (typeof route === 'function') return (request) => route(request);
+  if (typeof route === 'function') return (request, ...rest) => route(request, ...rest);
   if (route !== null && typeof route === 'object' && typeof route.fetch === 'function') {
-    return (request) => route.fetch(request);
+    return (request, ...rest) => route.fetch(request, ...rest);
   }
   throw new TypeError('The default export is neither a function nor an object with a fetch method');
 }

@@ -5,7 +5,7 @@
  * SourceTextModule, which needs --experimental-vm-modules), so static imports and top-level await
  * work, and the Node modules Vercel's Edge Runtime offers (node-modules.mjs) resolve to those exports
  * of Node's own implementation, as Vercel's local simulation provides them. The route's handler gets
- * the very Request the runtime dispatches.
+ * the very Request the runtime dispatches, and Vercel's `{ waitUntil }` context.
  */
 import { createRequire } from 'node:module';
 import vm from 'node:vm';
@@ -49,7 +49,13 @@ async function serve(mod, key) {
   await route.evaluate();
   const handle = handlerOf(route.namespace);
   // The listener is made inside the context, as a route's own addEventListener('fetch') would be.
-  runtime.evaluate('(handle) => addEventListener("fetch", (event) => event.respondWith((async () => handle(event.request))()))')(handle);
+  // Like Vercel's own wrapper of an Edge Function (vercel/vercel, packages/node/src/edge-functions/
+  // edge-handler-template.js), it calls the handler with the request and a context
+  // `{ waitUntil }` bound to the fetch event, the second parameter Vercel documents
+  // (https://vercel.com/docs/functions/functions-api-reference); the object is made in the context.
+  runtime.evaluate(
+    '(handle) => addEventListener("fetch", (event) => event.respondWith((async () => handle(event.request, { waitUntil: event.waitUntil.bind(event) }))()))',
+  )(handle);
   const server = await runServer({ runtime, host: '127.0.0.1', port: 0 });
   return Number(new URL(server.url).port);
 }

@@ -5,9 +5,9 @@
 
 /**
  * The module workerd starts: the route's own default export when it is `{ fetch }` (so workerd calls
- * the route directly, with its own Request), or a `{ fetch }` that passes the same Request to a bare
- * handler function. A namespace import lets the route's own top-level errors surface first; a route
- * with neither export fails to load with a message that says so.
+ * the route directly, with its own `(request, env, ctx)`), or a `{ fetch }` that passes the same
+ * arguments to a bare handler function. A namespace import lets the route's own top-level errors
+ * surface first; a route with neither export fails to load with a message that says so.
  */
 export function entrySource(key: string): string {
   const file = `${key}.mjs`;
@@ -17,7 +17,7 @@ export function entrySource(key: string): string {
     'if (typeof handler !== "function" && typeof handler?.fetch !== "function") {',
     `  throw new TypeError(${JSON.stringify(`${file} must export default a handler function or { fetch }`)});`,
     '}',
-    'export default typeof handler === "function" ? { fetch: (request) => handler(request) } : handler;',
+    'export default typeof handler === "function" ? { fetch: (request, ...rest) => handler(request, ...rest) } : handler;',
     '',
   ].join('\n');
 }
