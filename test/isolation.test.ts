@@ -45,11 +45,16 @@ function shipped(report: Report): Record<string, string> {
   return Object.fromEntries(report.results.filter((r) => !r.caseId.startsWith('hostile/') && !skip.has(r.caseId)).map((r) => [`${r.target} ${r.caseId}`, r.status]));
 }
 
+const SHIPPED = ['suites/request-response', 'suites/forbidden-apis', 'suites/errors', 'suites/web-apis/wintertc-globals.yaml', 'suites/web-apis/fetch-types.yaml', 'suites/streaming/readable-stream.yaml'];
+
 describe('isolation', () => {
   it('hostile routes change no shipped case, whatever the order', async () => {
-    const clean = await runSuites({ suites: ['suites'], targets: RUNTIMES });
-    const first = await runSuites({ suites: ['suites', 'test/fixtures/suites/hostile'], targets: RUNTIMES, order: shuffled(7) });
-    const second = await runSuites({ suites: ['suites', 'test/fixtures/suites/hostile'], targets: RUNTIMES, order: shuffled(1234) });
+    // The shipped areas whose routes use what a hostile route patches (globals, Request, Response,
+    // Headers, streams, the Node names): every case of the whole suites would take three full
+    // matrices, longer than a CI run should.
+    const clean = await runSuites({ suites: SHIPPED, targets: RUNTIMES });
+    const first = await runSuites({ suites: [...SHIPPED, 'test/fixtures/suites/hostile'], targets: RUNTIMES, order: shuffled(7) });
+    const second = await runSuites({ suites: [...SHIPPED, 'test/fixtures/suites/hostile'], targets: RUNTIMES, order: shuffled(1234) });
     const expected = shipped(clean);
     expect(Object.keys(expected).length).toBeGreaterThan(400);
     expect(shipped(first)).toEqual(expected);

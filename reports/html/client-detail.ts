@@ -64,7 +64,8 @@ function stepSection(body, i, spec, seen) {
   if (spec) {
     var req = spec.request, lines = [req.method + ' ' + req.path];
     Object.keys(req.headers || {}).forEach(function (k) { lines.push(k + ': ' + req.headers[k]); });
-    if (req.body) lines.push('', pretty(req.body.text !== undefined ? req.body.text : req.body.json !== undefined ? req.body.json : '(base64) ' + req.body.base64));
+    if (req.body) lines.push('', req.body.chunks ? '(sent as ' + req.body.chunks.length + ' chunks, ' + (req.body.intervalMs || 0) + ' ms apart) ' + pretty(req.body.chunks)
+      : pretty(req.body.text !== undefined ? req.body.text : req.body.json !== undefined ? req.body.json : '(base64) ' + req.body.base64));
     if (req.abortAfterMs !== undefined) lines.push('', '(client aborts after ' + req.abortAfterMs + ' ms)');
     body.appendChild(el('pre', 'req', lines.join('\n')));
     body.appendChild(el('h4', '', 'Expected'));
