@@ -61,7 +61,7 @@ describe('isolation', () => {
     expect(shipped(second)).toEqual(expected);
     // The hostile cases did run, and each on every runtime.
     expect(first.results.filter((r) => r.caseId.startsWith('hostile/')).length).toBe(6 * RUNTIMES.length);
-  }, 300_000);
+  }, 480_000);
 
   it('on Next.js too, whose edge sandbox shares Headers and Response between the routes of one server', async () => {
     // A subset of the shipped suites (Next's per-route servers cost about a second each): the areas
