@@ -3,6 +3,7 @@
  * <testcase> per case (classname area.feature, name the case id). FAIL is a <failure>; ERROR, CRASH
  * and TIMEOUT are an <error type="STATUS">; SKIP is <skipped>. Pure: no I/O.
  */
+import { describeOutcome, gateOutcome } from '../core/gate.ts';
 import type { CaseEntry, Report, Result, TargetRun } from '../core/report-types.ts';
 import { addToTally, emptyTally } from './summary.ts';
 import { settingsLine } from './html/table.ts';
@@ -32,13 +33,14 @@ function suiteMs(t: TargetRun, results: Result[]): number {
 
 function testcase(r: Result, c: CaseEntry | undefined): string {
   const open = `<testcase classname="${attr(c ? `${c.area}.${c.feature}` : 'unknown')}" name="${attr(r.caseId)}" time="${seconds(r.durationMs)}"`;
-  const known = r.status === r.expected && r.status !== 'PASS' ? ` (expected ${r.expected}: a known failure)` : '';
+  const known = r.status === r.expected && r.status !== 'PASS' ? ` (expected ${r.expected}: a known failure)`
+    : gateOutcome(r) !== 'as-expected' ? ` (${describeOutcome(r)})` : '';
   const message = `${r.message}${known}`;
   const unexpectedPass = r.status === 'PASS' && r.expected !== 'PASS';
   switch (r.status) {
     case 'PASS':
       return unexpectedPass
-        ? `${open}><system-out>${escapeXml(`passed, but the expectations file says ${r.expected}: update it`)}</system-out></testcase>`
+        ? `${open}><failure message="${attr(describeOutcome(r))}" type="UNEXPECTED-PASS">${escapeXml(describeOutcome(r))}</failure></testcase>`
         : `${open}/>`;
     case 'FAIL':
       return `${open}><failure message="${attr(message)}" type="FAIL">${escapeXml(message)}</failure></testcase>`;
@@ -48,6 +50,9 @@ function testcase(r: Result, c: CaseEntry | undefined): string {
       return `${open}><error type="${r.status}" message="${attr(message)}">${escapeXml(message)}</error></testcase>`;
   }
 }
+
+/** Passes the expectations did not expect: each is a <failure> (the gate fails on it). */
+const unexpectedPasses = (results: Result[]) => results.filter((r) => gateOutcome(r) === 'unexpected-pass').length;
 
 /** Render a report as JUnit XML: one testsuite per target. Pure: no I/O. */
 export function renderJunit(report: Report): string {
@@ -59,17 +64,18 @@ export function renderJunit(report: Report): string {
     const tally = emptyTally();
     for (const r of results) { addToTally(tally, r.status); addToTally(all, r.status); }
     const errors = tally.counts.ERROR + tally.counts.CRASH + tally.counts.TIMEOUT;
+    const failed = tally.counts.FAIL + unexpectedPasses(results);
     const ms = suiteMs(t, results);
     totalMs += ms;
     const props = { runtime: t.runtime, version: t.version, settings: settingsLine(t.settings, t.flags), os: t.os, arch: t.arch,
       nodeVersion: t.nodeVersion, edgecompatVersion: t.edgecompatVersion, ...(t.skipped ? { skipped: t.skipped } : {}) };
     const properties = Object.entries(props).map(([k, v]) => `<property name="${attr(k)}" value="${attr(v)}"/>`).join('');
-    return `  <testsuite name="${attr(t.name)}" tests="${results.length}" failures="${tally.counts.FAIL}" errors="${errors}" ` +
+    return `  <testsuite name="${attr(t.name)}" tests="${results.length}" failures="${failed}" errors="${errors}" ` +
       `skipped="${tally.skipped}" time="${seconds(ms)}" timestamp="${attr(t.startedAt)}">\n    <properties>${properties}</properties>\n` +
       results.map((r) => `    ${testcase(r, caseById.get(r.caseId))}\n`).join('') + '  </testsuite>\n';
   });
   const errors = all.counts.ERROR + all.counts.CRASH + all.counts.TIMEOUT;
   return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="edgecompat ${attr(report.edgecompatVersion)}" ` +
-    `tests="${report.results.length}" failures="${all.counts.FAIL}" errors="${errors}" skipped="${all.skipped}" time="${seconds(totalMs)}">\n` +
+    `tests="${report.results.length}" failures="${all.counts.FAIL + unexpectedPasses(report.results)}" errors="${errors}" skipped="${all.skipped}" time="${seconds(totalMs)}">\n` +
     suites.join('') + '</testsuites>\n';
 }

@@ -3,6 +3,7 @@
  * areas x targets ("passed/total"), then the failing cases (unexpected first, capped) with their
  * messages. Every string from the report is escaped so it shows as text. Pure: no I/O.
  */
+import { describeOutcome, gateOutcome } from '../core/gate.ts';
 import type { Report } from '../core/report-types.ts';
 import { areasOf, failures, formatScore, summarize } from './summary.ts';
 import { settingsLine } from './html/table.ts';
@@ -66,19 +67,19 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
   out.push(...targetsTable(report), '', '### By area (passed/total; SKIP left out of total)', '', ...areaTable(report), '');
   // 3. Failing results: unexpected ones first, capped.
   const failing = failures(report);
-  const unexpected = failing.filter((f) => f.unexpected).length;
-  out.push(`### Failing: ${failing.length} (${unexpected} unexpected)`, '');
+  const unexpected = failing.filter((f) => f.unexpected);
+  const count = (o: string) => unexpected.filter((f) => gateOutcome(f.result) === o).length;
+  out.push(`### Not as expected: ${unexpected.length} (${count('regression')} regressions, ${count('unexpected-pass')} unexpected passes, ${count('changed-failure')} changed failures); known failures: ${failing.length - unexpected.length}`, '');
   if (failing.length > 0) {
-    out.push('| Case | Target | Status | Expected | Message |', '|---|---|---|---|---|');
+    out.push('| Case | Target | Status | Expected | Gate | Message |', '|---|---|---|---|---|---|');
     for (const f of failing.slice(0, max)) {
       const r = f.result;
       const status = f.unexpected ? `**${r.status}**` : r.status;
-      out.push(`| ${escapeMarkdown(r.caseId)} | ${escapeMarkdown(r.target, 40)} | ${status} | ${r.expected} | ${escapeMarkdown(r.message, maxMessage)} |`);
+      const gate = f.unexpected ? `**${gateOutcome(r)}**` : 'known';
+      out.push(`| ${escapeMarkdown(r.caseId)} | ${escapeMarkdown(r.target, 40)} | ${status} | ${r.expected} | ${gate} | ${escapeMarkdown(r.status === 'PASS' ? describeOutcome(r) : r.message, maxMessage)} |`);
     }
     if (failing.length > max) out.push('', `\u2026and ${failing.length - max} more (see the HTML report).`);
     out.push('');
   }
-  const passedUnexpectedly = report.results.filter((r) => r.status === 'PASS' && r.expected !== 'PASS').length;
-  if (passedUnexpectedly > 0) out.push(`${passedUnexpectedly} result(s) passed although the expectations file lists them as failing.`, '');
   return out.join('\n');
 }

@@ -2,6 +2,7 @@
  * Tallies shared by the renderers (HTML scores, Markdown and terminal summaries): counts by status
  * per target and per area, scores, and the list of failing results. Pure functions of a Report.
  */
+import { gateOutcome } from '../core/gate.ts';
 import type { CaseEntry, Report, Result, TargetRun } from '../core/report-types.ts';
 import { STATUSES, type Status } from '../core/types.ts';
 
@@ -77,12 +78,15 @@ export function summarize(report: Report): TargetSummary[] {
   return [...byName.values()];
 }
 
-/** Results that are neither PASS nor SKIP, unexpected ones first, then in report order. */
+/**
+ * Results that are neither PASS nor SKIP, and passes the expectations did not expect (a known failure
+ * that now passes fails the gate too): unexpected ones first, then in report order.
+ */
 export function failures(report: Report, targetName?: string): Failure[] {
   const caseById = new Map(report.cases.map((c) => [c.id, c]));
   const list = report.results
-    .filter((r) => r.status !== 'PASS' && r.status !== 'SKIP' && (targetName === undefined || r.target === targetName))
-    .map((result) => ({ result, case: caseById.get(result.caseId), unexpected: result.status !== result.expected }));
+    .filter((r) => (r.status !== 'PASS' || gateOutcome(r) === 'unexpected-pass') && r.status !== 'SKIP' && (targetName === undefined || r.target === targetName))
+    .map((result) => ({ result, case: caseById.get(result.caseId), unexpected: gateOutcome(result) !== 'as-expected' }));
   return [...list.filter((f) => f.unexpected), ...list.filter((f) => !f.unexpected)];
 }
 

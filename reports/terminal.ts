@@ -3,6 +3,7 @@
  * passed/total, and the failing cases with their messages (capped). ANSI colour only when asked;
  * control characters from the report are made visible so a message cannot drive the terminal.
  */
+import { describeOutcome } from '../core/gate.ts';
 import type { Report } from '../core/report-types.ts';
 import { STATUSES, type Status } from '../core/types.ts';
 import { areasOf, failures, formatScore, summarize } from './summary.ts';
@@ -54,7 +55,8 @@ export function renderTerminal(report: Report, options: TerminalOptions): string
     for (const f of failing.slice(0, max)) {
       const r = f.result;
       const mark = f.unexpected ? '!' : ' ';
-      out.push(`  ${mark} ${paint(r.status, r.status.padEnd(7))} ${plain(r.caseId)}${f.unexpected ? '' : paint('dim', ' (known)')}`);
+      out.push(`  ${mark} ${paint(r.status, r.status.padEnd(7))} ${plain(r.caseId)}${f.unexpected ? paint('FAIL', ` (${describeOutcome(r).split(':')[0]})`) : paint('dim', ' (known)')}`);
+      if (f.unexpected && r.status === 'PASS') out.push(`            ${paint('dim', plain(describeOutcome(r), maxMessage))}`);
       if (r.message) out.push(`            ${paint('dim', plain(r.message, maxMessage))}`);
     }
     if (failing.length > max) out.push(`    \u2026and ${failing.length - max} more`);

@@ -103,6 +103,17 @@ describe('edgecompat run', () => {
     expect(readdirSync(out)).toEqual([]);
   });
 
+  it('exits 2 when the filters select no case (a typo must not turn a gate green), unless --allow-empty', async () => {
+    const out = outDir();
+    const typo = await cli(['run', '--filter', 'streaming/no-such-case-anywhere', '--targets', 'node', '--out', out]);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toMatch(/--filter streaming\/no-such-case-anywhere: selects no case of the \d+ loaded; nothing would run \(pass --allow-empty/);
+    expect(typo.stderr).not.toMatch(/\n\s+at /);
+    expect(readdirSync(out)).toEqual([]);
+    const allowed = await cli(['run', '--filter', 'streaming/no-such-case-anywhere', '--targets', 'node', '--allow-empty', '--reporter', 'json', '--out', out]);
+    expect(allowed.code).toBe(0);
+  });
+
   it('exits 2 on an unknown target or option', async () => {
     expect((await cli(['run', '--targets', 'nope', '--out', outDir()])).stderr).toContain('unknown target "nope"');
     expect((await cli(['run', '--bogus'])).code).toBe(2);

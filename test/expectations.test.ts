@@ -100,3 +100,15 @@ describe('run --expectations', () => {
     expect(refused.stderr).toContain('bad-run.yaml:1 /targets: must be object');
   });
 });
+
+describe('what the gate calls each result', () => {
+  it('names regressions, unexpected passes and changed failures, and holds no skip against a run', async () => {
+    const { gateOutcome, describeOutcome } = await import('../core/gate.ts');
+    expect(gateOutcome({ status: 'FAIL', expected: 'PASS' })).toBe('regression');
+    expect(gateOutcome({ status: 'PASS', expected: 'FAIL' })).toBe('unexpected-pass');
+    expect(gateOutcome({ status: 'CRASH', expected: 'FAIL' })).toBe('changed-failure');
+    expect(gateOutcome({ status: 'FAIL', expected: 'FAIL' })).toBe('as-expected');
+    expect(gateOutcome({ status: 'SKIP', expected: 'PASS' })).toBe('as-expected');
+    expect(describeOutcome({ status: 'PASS', expected: 'FAIL' })).toMatch(/^unexpected pass: the expectations file says FAIL/);
+  });
+});

@@ -1,4 +1,5 @@
 /** The CLI's exit codes. */
+import { gateOutcome } from '../gate.ts';
 import type { Result } from '../report-types.ts';
 
 /** Every case was as expected (or skipped). */
@@ -14,5 +15,5 @@ export const EXIT_INTERRUPTED = 130;
 
 /** True when a result should fail a CI gate: neither its expected status nor a skip. */
 export function isUnexpected(result: Result): boolean {
-  return result.status !== result.expected && result.status !== 'SKIP';
+  return gateOutcome(result) !== 'as-expected';
 }

@@ -3,6 +3,7 @@
  * it comes, write the reports, print the summary, and exit 0, 1 or 2. Ctrl-C stops the run, keeps
  * what finished (results.jsonl and a report.json marked interrupted) and stops every target.
  */
+import { InputError } from '../input-error.ts';
 import { PERF_DEFAULTS } from '../perf/measure.ts';
 import { resolve } from 'node:path';
 import { expectedStatus, knownFailingSubtests, readExpectations, unusedExpectations } from '../expectations.ts';
@@ -37,6 +38,8 @@ export interface RunCommandOptions {
   jobs: number;
   reporter: ReporterName[];
   exitZero?: boolean;
+  /** Let a selection of zero cases run (and exit 0) instead of being a usage error. */
+  allowEmpty?: boolean;
   /** Measure cold start, time to first byte and memory per target (figures, not verdicts). */
   perf?: boolean;
   /** Fresh starts per target for perf. */
@@ -50,6 +53,11 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
   // 2. Plan: filter, shard, choose the columns.
   let cases = filterCases(allCases, { ids: options.filter, areas: options.area, tags: options.tag });
   if (options.shard) cases = shardCases(cases, parseShard(options.shard));
+  // A filter that matches nothing is most often a typo: a gate that then runs nothing must not pass.
+  if (cases.length === 0 && !options.allowEmpty) {
+    const what = [options.filter && `--filter ${options.filter.join(',')}`, options.area && `--area ${options.area.join(',')}`, options.tag && `--tag ${options.tag.join(',')}`, options.shard && `--shard ${options.shard}`].filter(Boolean).join(' ');
+    throw new InputError([{ file: what || options.suite.join(', '), message: `selects no case of the ${allCases.length} loaded; nothing would run (pass --allow-empty if that is intended)` }]);
+  }
   const plugins = await loadPlugins(options.runner ?? []);
   const runners = { ...RUNNERS, ...plugins.runners };
   const named = options.targets ? selectTargets(options.targets, [...TARGETS, ...plugins.targets]) : options.url?.length ? [] : defaultTargets();
