@@ -91,7 +91,7 @@ export async function loadCases(patterns: string[], cwd = process.cwd()): Promis
       if (raw.payload && !(typeof raw.route === 'string' && raw.route.includes(PAYLOAD_TOKEN))) {
         problems.push({ ...at('payload'), message: `a payload needs an inline route with the string ${PAYLOAD_TOKEN} where the generated content goes` });
       }
-      if (problems.length === 0) cases.push(normalise(parsed.data!, raw, file, routeFile, cwd));
+      if (problems.length === 0) cases.push({ ...normalise(parsed.data!, raw, file, routeFile, cwd), line: parsed.lineOf(['cases', index, 'id']) });
     });
   }
   if (problems.length > 0) throw new InputError(problems);

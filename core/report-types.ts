@@ -36,7 +36,7 @@ export interface TargetRun {
  * A case as the report keeps it: enough to render and to re-run it. `route` is the route's source as
  * written (for a probe: the generated module).
  */
-export type CaseEntry = Pick<Case, 'id' | 'title' | 'area' | 'feature' | 'tags' | 'source' | 'file' | 'route' | 'probe' | 'refused' | 'steps'>;
+export type CaseEntry = Pick<Case, 'id' | 'title' | 'area' | 'feature' | 'tags' | 'source' | 'file' | 'line' | 'route' | 'probe' | 'refused' | 'steps'>;
 
 /** One case on one target. */
 export interface Result {

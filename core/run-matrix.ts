@@ -203,6 +203,7 @@ function caseEntry(c: Case): CaseEntry {
     tags: c.tags,
     source: c.source,
     file: c.file,
+    ...(c.line ? { line: c.line } : {}),
     route: c.route,
     ...(c.probe ? { probe: c.probe } : {}),
     ...(c.refused ? { refused: c.refused } : {}),

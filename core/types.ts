@@ -158,6 +158,8 @@ export interface Case {
   source: string;
   /** The suite file the case came from, relative to the working directory. */
   file: string;
+  /** The line of the case's id in that file. */
+  line?: number;
   timeoutMs: number;
   /** Set when the case's route comes from a file next to the case file. */
   routeFile?: string;

@@ -4,6 +4,7 @@
  * https://docs.github.com/actions/reference/workflow-commands-for-github-actions) that annotate the
  * lines of a pull request. JSON is the report itself.
  */
+import { errorCommand } from './github-commands.ts';
 import { bytes } from '../core/code-size.ts';
 import type { CheckReport, Finding, RouteCheck, SizeCheck } from '../core/check/run-check.ts';
 
@@ -46,15 +47,6 @@ function groupByUse(route: RouteCheck): Finding[][] {
   return [...groups.values()].sort((a, b) => a[0].file.localeCompare(b[0].file) || a[0].line - b[0].line || a[0].column - b[0].column);
 }
 
-/** Escapes a workflow command's data (the message) and its property values, as GitHub's toolkit does. */
-function escapeData(text: string): string {
-  return text.replaceAll('%', '%25').replaceAll('\r', '%0D').replaceAll('\n', '%0A');
-}
-
-function escapeProperty(text: string): string {
-  return escapeData(text).replaceAll(':', '%3A').replaceAll(',', '%2C');
-}
-
 /** One `::error` line per forbidden use and per route over a limit. */
 export function renderCheckGithub(report: CheckReport): string {
   const lines: string[] = [];
@@ -63,10 +55,10 @@ export function renderCheckGithub(report: CheckReport): string {
       const [first] = group;
       const via = first.chain.length > 1 ? ` (imported via ${first.chain.join(' → ')})` : '';
       const message = group.map((f) => `${f.platform}: ${f.message}`).join('\n') + via;
-      lines.push(`::error file=${escapeProperty(first.file)},line=${first.line},col=${first.column},title=${escapeProperty(`edgecompat ${first.rule}: ${first.what}`)}::${escapeData(message)}`);
+      lines.push(errorCommand({ file: first.file, line: first.line, col: first.column, title: `edgecompat ${first.rule}: ${first.what}` }, message));
     }
     for (const size of route.sizes.filter((s) => s.over)) {
-      lines.push(`::error file=${escapeProperty(route.route)},title=${escapeProperty(`edgecompat size over ${size.limit}`)}::${escapeData(size.message ?? '')}`);
+      lines.push(errorCommand({ file: route.route, title: `edgecompat size over ${size.limit}` }, size.message ?? ''));
     }
   }
   return lines.length > 0 ? `${lines.join('\n')}\n` : '';

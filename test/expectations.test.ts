@@ -112,3 +112,31 @@ describe('what the gate calls each result', () => {
     expect(describeOutcome({ status: 'PASS', expected: 'FAIL' })).toMatch(/^unexpected pass: the expectations file says FAIL/);
   });
 });
+
+describe('run on GitHub Actions', () => {
+  it('annotates each result that fails the gate at its case line, and appends the summary to the step summary', () => {
+    const summary = join(dir, 'step-summary.md');
+    writeFileSync(summary, '# earlier step\n');
+    const stale = join(dir, 'gh-stale.yaml');
+    // eval is a regression (not listed), streamed an unexpected pass (listed as failing).
+    writeFileSync(stale, JSON.stringify({ targets: { node: { 'basics/basics/streamed': 'FAIL' } } }));
+    const ran = spawnSync(process.execPath, [BIN, 'run', '--suite', SUITE, '--targets', 'node', '--out', join(dir, 'gh'), '--reporter', 'json', '--expectations', stale], {
+      encoding: 'utf8', cwd: new URL('..', import.meta.url).pathname, env: { ...process.env, GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: summary },
+    });
+    expect(ran.status).toBe(1);
+    const annotations = ran.stdout.split('\n').filter((l) => l.startsWith('::error '));
+    const line = readFileSync(join(SUITE, 'basics.yaml'), 'utf8').split('\n').findIndex((l) => l.includes('id: basics/basics/eval')) + 1;
+    expect(annotations).toContainEqual(expect.stringMatching(new RegExp(`^::error file=test/fixtures/suites/basics/basics\\.yaml,line=${line},title=edgecompat node%3A regression basics/basics/eval::regression: expected PASS, got FAIL`)));
+    expect(annotations).toContainEqual(expect.stringMatching(/title=edgecompat node%3A unexpected-pass basics\/basics\/streamed::unexpected pass: the expectations file says FAIL/));
+    const written = readFileSync(summary, 'utf8');
+    expect(written.startsWith('# earlier step\n')).toBe(true);
+    expect(written).toMatch(/### Not as expected: \d+ \(\d+ regressions, 1 unexpected passes/);
+  });
+
+  it('writes no workflow commands elsewhere', () => {
+    const env = { ...process.env };
+    delete env.GITHUB_ACTIONS;
+    const ran = spawnSync(process.execPath, [BIN, 'run', '--suite', SUITE, '--targets', 'node', '--out', join(dir, 'no-gh'), '--reporter', 'json'], { encoding: 'utf8', env });
+    expect(ran.stdout).not.toContain('::error');
+  });
+});

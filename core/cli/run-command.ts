@@ -3,6 +3,10 @@
  * it comes, write the reports, print the summary, and exit 0, 1 or 2. Ctrl-C stops the run, keeps
  * what finished (results.jsonl and a report.json marked interrupted) and stops every target.
  */
+import { appendFileSync } from 'node:fs';
+import { renderGateAnnotations } from '../../reports/gate-annotations.ts';
+import { renderMarkdown } from '../../reports/markdown.ts';
+import type { Report } from '../report-types.ts';
 import { InputError } from '../input-error.ts';
 import { PERF_DEFAULTS } from '../perf/measure.ts';
 import { resolve } from 'node:path';
@@ -106,10 +110,23 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
     // 4. Render from the canonical report, print the summary, choose the exit code.
     const written = writeRenderings(report, outDir, options.reporter);
     process.stderr.write(`edgecompat: wrote ${written.map((f) => f.replace(`${process.cwd()}/`, '')).join(', ')}\n`);
+    reportToGithub(report);
     if (report.interrupted) return EXIT_INTERRUPTED;
     return options.exitZero || !report.results.some(isUnexpected) ? EXIT_OK : EXIT_FAILED;
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
+}
+
+/**
+ * On GitHub Actions (GITHUB_ACTIONS=true): an `::error` annotation at the case's line for each result
+ * that fails the gate, on stdout where the runner reads workflow commands, and the Markdown summary
+ * appended to the job's step summary ($GITHUB_STEP_SUMMARY).
+ */
+function reportToGithub(report: Report): void {
+  if (process.env.GITHUB_ACTIONS !== 'true') return;
+  process.stdout.write(renderGateAnnotations(report));
+  const summary = process.env.GITHUB_STEP_SUMMARY;
+  if (summary) appendFileSync(summary, `${renderMarkdown(report)}\n`);
 }
