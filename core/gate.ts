@@ -6,6 +6,13 @@
  */
 import type { Result } from './report-types.ts';
 
+/** The result with its `gate` field set when it fails the gate, and without one otherwise. */
+export function withGate<R extends Pick<Result, 'status' | 'expected'> & { gate?: unknown }>(result: R): R {
+  const { gate: _old, ...rest } = result;
+  const outcome = gateOutcome(result);
+  return (outcome === 'as-expected' ? rest : { ...rest, gate: outcome }) as R;
+}
+
 /** A result's meaning to the gate. */
 export type GateOutcome = 'as-expected' | 'regression' | 'unexpected-pass' | 'changed-failure';
 

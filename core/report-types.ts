@@ -2,6 +2,7 @@
  * The canonical report: the one document every renderer reads. Its shape is fixed by
  * schemas/report.schema.json; these types mirror it.
  */
+import type { GateOutcome } from './gate.ts';
 import type { TargetPerf } from './perf/measure.ts';
 import type { Support } from './probe.ts';
 import type { Case, Observation, Status, SubtestTally } from './types.ts';
@@ -52,6 +53,8 @@ export interface Result {
   support?: Support;
   /** A subtest case's passed/total and its failing vectors. */
   subtests?: SubtestTally;
+  /** Set when the result fails the gate: what it is to the gate (core/gate.ts). */
+  gate?: Exclude<GateOutcome, 'as-expected'>;
 }
 
 /**

@@ -2,6 +2,7 @@
  * A whole run: every column concurrently (bounded), each through the engine, every result recorded
  * as it comes, and the canonical report assembled at the end, also when the run is interrupted.
  */
+import { withGate } from './gate.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { arch, platform, release, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -98,7 +99,7 @@ export async function runMatrix(options: MatrixOptions): Promise<Report> {
     ...(options.signal.aborted ? { interrupted: true } : {}),
     targets: targetRuns.sort((a, b) => order.get(a.name)! - order.get(b.name)!),
     cases: options.cases.map(caseEntry),
-    results,
+    results: results.map(withGate),
   };
   options.recorder.writeReport(report);
   return report;

@@ -84,6 +84,9 @@ describe('run --expectations', () => {
     const { 'basics/basics/eval': _dropped, ...rest } = file.targets!.node;
     writeFileSync(regression, JSON.stringify({ targets: { node: rest } }));
     expect(run(join(dir, 'third'), regression).status).toBe(1);
+    const third: Report = JSON.parse(readFileSync(join(dir, 'third', 'report.json'), 'utf8'));
+    expect(third.results.find((r) => r.caseId === 'basics/basics/eval')).toMatchObject({ status: 'FAIL', expected: 'PASS', gate: 'regression' });
+    expect(third.results.filter((r) => r.gate)).toHaveLength(1);
 
     // A case listed as failing that passes is unexpected too: the file must be brought up to date.
     const stale = join(dir, 'stale.yaml');
@@ -91,7 +94,7 @@ describe('run --expectations', () => {
     const ran = run(join(dir, 'fourth'), stale);
     expect(ran.status).toBe(1);
     const report: Report = JSON.parse(readFileSync(join(dir, 'fourth', 'report.json'), 'utf8'));
-    expect(report.results.find((r) => r.caseId === 'basics/basics/streamed')).toMatchObject({ status: 'PASS', expected: 'FAIL' });
+    expect(report.results.find((r) => r.caseId === 'basics/basics/streamed')).toMatchObject({ status: 'PASS', expected: 'FAIL', gate: 'unexpected-pass' });
 
     const bad = join(dir, 'bad-run.yaml');
     writeFileSync(bad, 'targets: [1]\n');
