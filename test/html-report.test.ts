@@ -144,3 +144,34 @@ describe('escape helpers', () => {
     expect(isSafeUrl('suites/x.yaml')).toBe(false);
   });
 });
+
+describe('column headers', () => {
+  const run = (name: string, runtime: string, settings: Record<string, unknown>) =>
+    ({ name, runtime, version: '1', settings, flags: [], os: 'linux', arch: 'x64', nodeVersion: '20', edgecompatVersion: '0', startedAt: '', endedAt: '' });
+
+  it('show the settings that tell a column from the others of its runtime, and all of them in the tooltip', async () => {
+    const { distinguishingSettings } = await import('../reports/html/table.ts');
+    const targets = [
+      run('workerd', 'workerd', {}),
+      run('workerd-2024-09-23', 'workerd', { compatibilityDate: '2024-09-23' }),
+      run('workerd-2024-09-23-nodejs-compat', 'workerd', { compatibilityDate: '2024-09-23', compatibilityFlags: ['nodejs_compat'] }),
+      run('nextjs', 'nextjs', { router: 'pages', sizeLimit: 'nextjs/edge-api-route' }),
+      run('nextjs-app', 'nextjs', { router: 'app', sizeLimit: 'vercel/hobby' }),
+      run('deno', 'deno', { sizeLimit: 'deno-deploy/deployment' }),
+    ];
+    expect(distinguishingSettings(targets)).toEqual([
+      ['defaults'],
+      ['compatibilityDate=2024-09-23'],
+      ['compatibilityDate=2024-09-23', 'compatibilityFlags=nodejs_compat'],
+      ['router=pages', 'sizeLimit=nextjs/edge-api-route'],
+      ['router=app', 'sizeLimit=vercel/hobby'],
+      ['sizeLimit=deno-deploy/deployment'],
+    ]);
+    const report = buildSampleReport({ cases: 2, targets: 2 });
+    report.targets[1] = { ...report.targets[1], runtime: report.targets[0].runtime, settings: { compatibilityFlags: ['nodejs_compat'], compatibilityDate: '2024-09-23' } };
+    const html = renderHtml(report);
+    expect(html).toContain('<span>compatibilityFlags=<wbr>nodejs_compat</span>');
+    // The tooltip keeps every setting, as written.
+    expect(html).toContain('compatibilityFlags=[&quot;nodejs_compat&quot;], compatibilityDate=2024-09-23');
+  });
+});

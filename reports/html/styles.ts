@@ -53,7 +53,8 @@ border-bottom:1px solid var(--line);font-weight:600;text-align:center}
 .matrix thead th.corner{text-align:left;left:0;z-index:4;padding-left:6px}
 .matrix th.tgt{width:92px;max-width:92px}
 .tgt .name{display:-webkit-box;-webkit-line-clamp:2;-webkit-box-orient:vertical;overflow:hidden;overflow-wrap:break-word;font-size:12px;line-height:1.25}
-.tgt .rt,.tgt .set{display:block;font-weight:400;color:var(--muted);font-size:11px;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
+.tgt .rt{display:block;font-weight:400;color:var(--muted);font-size:11px;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
+.tgt .set{display:block;font-weight:400;color:var(--muted);font-size:10.5px;line-height:1.25;white-space:normal;overflow-wrap:anywhere}.tgt .set>span{display:block}
 .tgt.skipped .name{text-decoration:line-through;color:var(--muted)}
 .tgt .score{display:block;margin-top:4px;border-radius:4px;padding:2px 0;font-size:12px;font-weight:700}
 .matrix tbody th{position:sticky;left:0;z-index:1;background:var(--bg);text-align:left;font-weight:400;padding:0 10px 0 6px;

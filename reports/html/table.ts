@@ -5,7 +5,7 @@
  * marks, a changed cell gets `chg d-<kind>` and "(was X)" in its tooltip, and a new case a badge.
  */
 import { cellKey, type CellChange, type changedCells } from '../../core/diff.ts';
-import type { CaseEntry, Report, Result } from '../../core/report-types.ts';
+import type { CaseEntry, Report, Result, TargetRun } from '../../core/report-types.ts';
 import { escapeHtml as h, isSafeUrl } from './escape.ts';
 import { areasOf, formatScore, score, type Tally, type TargetSummary } from '../summary.ts';
 
@@ -59,13 +59,30 @@ export function scoreTable(report: Report, summaries: TargetSummary[]): string {
     `<tr class="overall"><th scope="row" class="area">Overall</th>${overall}</tr></tbody></table>`;
 }
 
-function headerCell(s: TargetSummary, i: number): string {
+const settingValue = (v: unknown) => (typeof v === 'string' ? v : Array.isArray(v) ? v.join(',') : JSON.stringify(v));
+
+/**
+ * The settings that tell a column apart from the other columns of its runtime, one `k=v` each: a
+ * setting every column of the runtime shares says nothing, and a runtime with one column shows all of
+ * its settings. The header shows these, wrapped; its tooltip has them all.
+ */
+export function distinguishingSettings(targets: TargetRun[]): string[][] {
+  return targets.map((t) => {
+    const siblings = targets.filter((o) => o !== t && o.runtime === t.runtime);
+    const shared = (k: string) => siblings.length > 0 && siblings.every((o) => JSON.stringify(o.settings[k]) === JSON.stringify(t.settings[k]));
+    const own = Object.entries(t.settings).filter(([k]) => !shared(k)).map(([k, v]) => `${k}=${settingValue(v)}`);
+    // A column with no setting of its own is the runtime as it comes, beside columns that add some.
+    return own.length === 0 && siblings.some((o) => Object.keys(o.settings).length > 0) ? ['defaults'] : own;
+  });
+}
+
+function headerCell(s: TargetSummary, i: number, own: string[]): string {
   const t = s.target;
   const settings = settingsLine(t.settings, t.flags);
   const tip = [t.name, `${t.runtime} ${t.version}`, settings, t.skipped ? `skipped: ${t.skipped}` : ''].filter(Boolean).join('\n');
   return `<th scope="col" class="tgt${t.skipped ? ' skipped' : ''}" data-t="${i}" title="${h(tip)}">` +
     `<span class="name">${h(t.name).replace(/([+_/.])/g, '$1<wbr>')}</span><span class="rt">${h(t.runtime)} ${h(t.version)}</span>` +
-    `<span class="set">${h(t.skipped ? 'skipped' : settings || '\u00a0')}</span>${scoreSpan(s.overall, 'span', ' score')}</th>`;
+    `<span class="set">${t.skipped ? 'skipped' : own.map((o) => `<span>${h(o).replace(/([=,/])/g, '$1<wbr>')}</span>`).join('') || '\u00a0'}</span>${scoreSpan(s.overall, 'span', ' score')}</th>`;
 }
 
 /** What the matrix marks when a baseline is given: changed cells by cellKey, and the new cases. */
@@ -113,7 +130,8 @@ function caseRow(report: Report, c: CaseEntry, i: number, row: (Result | undefin
  */
 export function matrixTable(report: Report, summaries: TargetSummary[], grid: (Result | undefined)[][], marks?: DiffMarks): string {
   const n = summaries.length;
-  const head = `<thead><tr><th class="corner" scope="col">Case</th>${summaries.map(headerCell).join('')}</tr></thead>`;
+  const own = distinguishingSettings(summaries.map((s) => s.target));
+  const head = `<thead><tr><th class="corner" scope="col">Case</th>${summaries.map((s, i) => headerCell(s, i, own[i])).join('')}</tr></thead>`;
   const body: string[] = [];
   for (const g of groupCases(report)) {
     const scores = summaries.map((s) => `<td>${scoreSpan(s.byArea.get(g.area))}</td>`).join('');
