@@ -36,6 +36,13 @@ it('loads the README example as a column beside a built-in one', () => {
   expect(cell('streamed').status).toBe('PASS');
   expect(cell('eval').status).toBe('FAIL');
   expect(cell('top-level-throw').message).toContain('refused at load: Error: broken at load');
+  // list names the plug-in's column with --runner, and --targets selects it alone.
+  const listed = spawnSync(process.execPath, [BIN, 'list', '--runner', plugin, '--suite', SUITE, '--json'], { encoding: 'utf8' });
+  expect(listed.status, listed.stderr).toBe(0);
+  expect((JSON.parse(listed.stdout) as { targets: { name: string }[] }).targets.map((t) => t.name)).toContain('in-process');
+  const alone = run(['--runner', plugin, '--targets', 'in-process', '--suite', SUITE, '--filter', 'basics/basics/streamed', '--out', join(dir, 'alone'), '--reporter', 'json']);
+  expect(alone.status, alone.stderr).toBe(0);
+  expect((JSON.parse(readFileSync(join(dir, 'alone', 'report.json'), 'utf8')) as Report).targets.map((t) => t.name)).toEqual(['in-process']);
 });
 
 it('refuses a module that is not a runner, naming the file (exit 2)', () => {

@@ -50,6 +50,7 @@ export function buildProgram(): Command {
 
   withCaseOptions(program.command('list').description('list the cases and the known targets without running anything'))
     .option('--json', 'print JSON instead of text')
+    .option('--runner <module>', 'a plug-in runner module (see runners/README.md); its columns are listed too (repeatable)', list)
     .action(async (opts) => {
       process.exitCode = await listCommand({ ...opts, suite: opts.suite ?? [DEFAULT_SUITE] });
     });

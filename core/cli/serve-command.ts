@@ -6,6 +6,7 @@
  * aborts the proxied request. `/ec/__edgecompat` answers the manifest. stdout gets one line, the
  * URL; logs go to stderr. Ctrl-C stops the target and exits 0.
  */
+import { loadPlugins } from '../../runners/plugins.ts';
 import { InvalidArgumentError, type Command } from 'commander';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -32,6 +33,8 @@ export interface ServeOptions {
   filter?: string[];
   area?: string[];
   tag?: string[];
+  /** Plug-in runner modules; their columns can be served. */
+  runner?: string[];
 }
 
 /** A running serve. */
@@ -160,7 +163,8 @@ function listen(server: Server, port: number): Promise<number> {
 
 /** Serves until SIGINT or SIGTERM, then stops the target; resolves with exit code 0. */
 export async function serveCommand(options: ServeOptions): Promise<number> {
-  const handle = await startServe(options);
+  const plugins = await loadPlugins(options.runner ?? []);
+  const handle = await startServe(options, { targets: [...TARGETS, ...plugins.targets], runners: { ...RUNNERS, ...plugins.runners } });
   process.stdout.write(`${handle.url}\n`);
   process.stderr.write(`edgecompat: serving on ${handle.url}${ROUTE_PREFIX}/<key> (manifest: ${handle.url}${ROUTE_PREFIX}/${MANIFEST_KEY}); Ctrl-C stops\n`);
   await new Promise<void>((resolve) => {
@@ -183,7 +187,8 @@ export function registerServeCommand(program: Command): Command {
     .command('serve')
     .description('start one target with every case\'s route and serve them under /ec/<key> (for run --url)')
     .requiredOption('--target <name>', 'the target to serve (see `edgecompat list`)')
-    .option('--port <n>', 'port on 127.0.0.1 (default: one the OS picks)', portNumber);
+    .option('--port <n>', 'port on 127.0.0.1 (default: one the OS picks)', portNumber)
+    .option('--runner <module>', 'a plug-in runner module (see runners/README.md) whose column --target may name (repeatable)', (v: string, previous: string[] = []) => [...previous, v]);
   return withCaseOptions(command).action(async (opts: ServeOptions) => {
     process.exitCode = await serveCommand(opts);
   });
