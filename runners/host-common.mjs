@@ -40,6 +40,12 @@ export function describeError(error) {
  *   the channel properties (absent, or present and undefined as in Bun)
  */
 export async function runHost(loaders, runtime) {
+  // 0. Go when the runner is gone, watching from the start: a runner killed while routes load would
+  //    otherwise leave the host adopted by init, with init taken for the parent it waits on.
+  const parent = runtime.ppid();
+  setInterval(() => {
+    if (runtime.ppid() !== parent) runtime.exit(0);
+  }, PARENT_POLL_MS);
   // 1. Hide the channel, remembering it for the messages to the runner.
   const channel = Object.fromEntries(CHANNEL.map((name) => [name, Object.getOwnPropertyDescriptor(process, name)]));
   const hide = () => hideChannel(runtime.hideAs ?? 'absent');
@@ -78,11 +84,7 @@ export async function runHost(loaders, runtime) {
     process.disconnect();
     hide();
   });
-  // 4. Stay up until stopped, even with no route served, and go when the runner is gone.
-  const parent = runtime.ppid();
-  setInterval(() => {
-    if (runtime.ppid() !== parent) runtime.exit(0);
-  }, PARENT_POLL_MS);
+  // 4. Stay up until stopped, even with no route served (the watch of step 0 keeps the process alive).
 }
 
 function hideChannel(hideAs) {
