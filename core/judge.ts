@@ -142,9 +142,10 @@ function judgeSupport(probe: ProbeSpec, outcome: ProbeOutcome): Verdict {
   const support = outcome.support;
   if (!support) return fail('the support probe answered without saying what it found');
   const api = shortExpr(probe.api!);
+  const call = shortExpr(probe.call ?? `${probe.api}()`);
   const found = support === 'missing' ? `${api} is missing`
-    : support === 'stub' ? `${api} is a stub: it exists (${outcome.apiType}) but ${shortExpr(probe.call ?? `${probe.api}()`)} threw ${(outcome as { name: string }).name}: ${(outcome as { message: string }).message}`
-    : `${api} works: ${shortExpr(probe.call ?? `${probe.api}()`)} gave ${'value' in outcome && outcome.value !== undefined ? JSON.stringify(outcome.value) : `a ${(outcome as { type: string }).type}`}`;
+    : !outcome.ok ? `${api} is a stub: it exists (${outcome.apiType}) but ${call} threw ${outcome.name}: ${outcome.message}`
+    : `${api} works: ${call} gave ${outcome.value !== undefined ? JSON.stringify(outcome.value) : `a ${outcome.type}`}`;
   const allowed = probe.support ?? [];
   const status = allowed.includes(support) ? 'PASS' : 'FAIL';
   return { status, message: status === 'PASS' ? found : `expected ${allowed.join(' or ')}, but ${found}`, support };
@@ -168,7 +169,6 @@ function shortExpr(expr: string): string {
 }
 
 function expectedValue(probe: ProbeSpec): string {
-  if (probe.support) return probe.support.join(' or ');
   return probe.value !== undefined ? JSON.stringify(probe.value) : `a ${probe.typeof}`;
 }
 

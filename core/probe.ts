@@ -11,9 +11,6 @@
  */
 export type Support = 'missing' | 'stub' | 'working';
 
-/** The supports, in the order a report lists them. */
-export const SUPPORTS: readonly Support[] = ['missing', 'stub', 'working'];
-
 /** What a probe route answers with; a support probe adds what it found. */
 export type ProbeOutcome = (
   | { ok: true; type: string; value?: unknown }
@@ -21,28 +18,37 @@ export type ProbeOutcome = (
 ) & { support?: Support; apiType?: string };
 
 /**
+ * What both probe forms share, put in the generated module: `ecSettle` awaits a thunk and describes
+ * what it gave (its typeof and JSON value) or threw (name and message); `ecAnswer` sends that as JSON.
+ */
+const PROBE_HELPERS = `async function ecSettle(run) {
+  try {
+    const value = await run();
+    const outcome = { ok: true, type: typeof value };
+    try {
+      const json = JSON.stringify(value);
+      if (json !== undefined) outcome.value = JSON.parse(json);
+    } catch {}
+    return outcome;
+  } catch (error) {
+    return error !== null && typeof error === 'object'
+      ? { ok: false, name: String(error.name), message: String(error.message) }
+      : { ok: false, name: typeof error, message: String(error) };
+  }
+}
+const ecAnswer = (outcome) => new Response(JSON.stringify(outcome), { headers: { 'content-type': 'application/json' } });`;
+
+/**
  * The ES module of a probe route. The expression sees the incoming Request as `request`, and is
  * awaited, so `import('node:fs')` and other promises give their settled value or error.
  */
 export function probeRoute(expr: string): string {
   return `// edgecompat probe: the route answers what ${JSON.stringify(expr)} gives
+${PROBE_HELPERS}
 export default async function probe(request) {
-  let outcome;
-  try {
-    const value = await (async () => (
+  return ecAnswer(await ecSettle(async () => (
 ${expr}
-    ))();
-    outcome = { ok: true, type: typeof value };
-    try {
-      const json = JSON.stringify(value);
-      if (json !== undefined) outcome.value = JSON.parse(json);
-    } catch {}
-  } catch (error) {
-    outcome = error !== null && typeof error === 'object'
-      ? { ok: false, name: String(error.name), message: String(error.message) }
-      : { ok: false, name: typeof error, message: String(error) };
-  }
-  return new Response(JSON.stringify(outcome), { headers: { 'content-type': 'application/json' } });
+  )));
 }
 `;
 }
@@ -55,36 +61,21 @@ ${expr}
  */
 export function supportProbeRoute(api: string, call = `${api}()`): string {
   return `// edgecompat support probe: is ${JSON.stringify(api)} missing, a stub, or working?
+${PROBE_HELPERS}
 export default async function probe(request) {
-  let outcome;
   let api;
   try {
     api = await (async () => (
 ${api}
     ))();
-  } catch (error) {
+  } catch {
     api = undefined;
   }
-  if (api === undefined || api === null) {
-    outcome = { ok: true, type: typeof api, support: 'missing' };
-  } else {
-    const apiType = typeof api;
-    try {
-      const value = await (async () => (
+  if (api === undefined || api === null) return ecAnswer({ ok: true, type: typeof api, support: 'missing' });
+  const outcome = await ecSettle(async () => (
 ${call}
-      ))();
-      outcome = { ok: true, type: typeof value, support: 'working', apiType };
-      try {
-        const json = JSON.stringify(value);
-        if (json !== undefined) outcome.value = JSON.parse(json);
-      } catch {}
-    } catch (error) {
-      outcome = error !== null && typeof error === 'object'
-        ? { ok: false, name: String(error.name), message: String(error.message), support: 'stub', apiType }
-        : { ok: false, name: typeof error, message: String(error), support: 'stub', apiType };
-    }
-  }
-  return new Response(JSON.stringify(outcome), { headers: { 'content-type': 'application/json' } });
+  ));
+  return ecAnswer({ ...outcome, support: outcome.ok ? 'working' : 'stub', apiType: typeof api });
 }
 `;
 }

@@ -54,12 +54,14 @@ export async function runMatrix(options: MatrixOptions): Promise<Report> {
   const results: Result[] = [];
   const targetRuns: TargetRun[] = [];
   const pending = [...options.targets];
+  // run --perf: each column's memory readings as its batches finish.
+  const memories = new Map(options.perf ? options.targets.map((t) => [t.name, new ColumnMemory()]) : []);
   try {
     const lane = async () => {
       while (pending.length > 0 && !options.signal.aborted) {
         const target = pending.shift()!;
         options.onTargetStart?.(target);
-        const run = await runTarget(target, limits.get(target.name), options, bundles, agent, workRoot, (result) => {
+        const run = await runTarget(target, limits.get(target.name), options, bundles, agent, workRoot, memories.get(target.name), (result) => {
           results.push(result);
           options.recorder.result(result);
           options.onResult?.(result);
@@ -69,21 +71,7 @@ export async function runMatrix(options: MatrixOptions): Promise<Report> {
       }
     };
     await Promise.all(Array.from({ length: Math.max(1, options.jobs) }, lane));
-    // run --perf: fresh starts one column at a time, once the matrix is done, so no column's
-    // figures carry another's load.
-    if (options.perf) {
-      for (const run of targetRuns) {
-        if (options.signal.aborted || run.skipped) continue;
-        const target = options.targets.find((t) => t.name === run.name)!;
-        options.log(`[${target.name}] perf: ${options.perf.starts} fresh starts`);
-        const shared = new Map<string, unknown>();
-        const makeRunner = (dir: string) => options.runners[target.runner](runnerSettings(target), { workDir: dir, env: process.env, log: (m) => options.log(`[${target.name}] ${m}`), shared });
-        const starts = await measureStarts(makeRunner, mkdtempSync(join(workRoot, 'perf-')), { ...options.perf, log: (m) => options.log(`[${target.name}] ${m}`) });
-        const suite = run.perf ?? { starts: 0, coldStartRunsMs: [], ttfbRequests: 0 };
-        const notes = [...(starts.notes ?? []), ...(suite.notes ?? [])];
-        run.perf = { ...suite, ...starts, ...(notes.length ? { notes } : {}) };
-      }
-    }
+    if (options.perf) await addPerf(targetRuns, memories, options, options.perf, workRoot);
   } finally {
     await agent.close();
     rmSync(workRoot, { recursive: true, force: true });
@@ -112,6 +100,7 @@ async function runTarget(
   bundles: RouteBundles,
   agent: ReturnType<typeof createClientAgent>,
   workRoot: string,
+  memory: ColumnMemory | undefined,
   onResult: (result: Result) => void,
 ): Promise<TargetRun> {
   const startedAt = new Date().toISOString();
@@ -129,8 +118,7 @@ async function runTarget(
   };
   let runner: Runner;
   let info: TargetInfo;
-  const shared = new Map<string, unknown>();
-  const newRunner = (dir: string) => options.runners[target.runner](runnerSettings(target), { workDir: dir, env: process.env, log, shared });
+  const newRunner = runnerMaker(target, options, log);
   try {
     runner = newRunner(workDir);
     const reason = await runner.unavailable();
@@ -143,15 +131,39 @@ async function runTarget(
   const runnerFor = (n: number) => (n === 0 ? runner : newRunner(mkdtempSync(join(workDir, `batch-${n}-`))));
   // Only the routes of cases the column runs are bundled (a size case's route may be tens of MB).
   const routes = await bundles.for(runner.bundling, options.cases.filter((c) => !skipReason(target, c, runner, sizeLimit)));
-  const memory = options.perf ? new ColumnMemory() : undefined;
   await runColumn({
     afterBatch: memory && ((loaded) => memory.read([...loaded.urls.values()][0])),
     target: target.name, runnerFor, cases: options.cases, routes, sizeLimit, skipReason: (c, r) => skipReason(target, c, r, sizeLimit), knownFailingSubtests: (caseId) => options.knownFailingSubtests?.(caseId, target.name) ?? [], concurrency: options.concurrency, agent, signal: options.signal, expected, onResult, log });
   const isolation = runner.isolation?.description ?? 'every route in one start of the target';
   const settings = sizeLimit ? { ...info.settings, sizeLimit: sizeLimit.id } : info.settings;
   const limit = sizeLimit && { id: sizeLimit.id, label: sizeLimit.label, bytes: sizeLimit.bytes, display: sizeLimit.display, compression: sizeLimit.compression, source: sizeLimit.source };
-  const perf = memory && { starts: 0, coldStartRunsMs: [], ttfbRequests: 0, ...memory.figures() };
-  return { ...base, runtime: info.runtime, version: info.version, settings, flags: info.flags, isolation, ...(limit ? { sizeLimit: limit } : {}), ...(perf ? { perf } : {}), endedAt: new Date().toISOString() };
+  return { ...base, runtime: info.runtime, version: info.version, settings, flags: info.flags, isolation, ...(limit ? { sizeLimit: limit } : {}), endedAt: new Date().toISOString() };
+}
+
+/**
+ * Makes the runners of one column, each in the folder it is given; they share what one of them
+ * prepares (a build every runner of the column serves).
+ */
+function runnerMaker(target: TargetConfig, options: MatrixOptions, log: (message: string) => void): (dir: string) => Runner {
+  const shared = new Map<string, unknown>();
+  return (dir) => options.runners[target.runner](runnerSettings(target), { workDir: dir, env: process.env, log, shared });
+}
+
+/**
+ * run --perf, once the matrix is done: fresh starts one column at a time, so no column's figures
+ * carry another's load, joined with the memory each column's batches showed during the matrix.
+ */
+async function addPerf(targetRuns: TargetRun[], memories: Map<string, ColumnMemory>, options: MatrixOptions, perf: { starts: number; requests: number }, workRoot: string): Promise<void> {
+  for (const run of targetRuns) {
+    if (options.signal.aborted || run.skipped) continue;
+    const target = options.targets.find((t) => t.name === run.name)!;
+    const log = (message: string) => options.log(`[${target.name}] ${message}`);
+    log(`perf: ${perf.starts} fresh starts`);
+    const starts = await measureStarts(runnerMaker(target, options, log), mkdtempSync(join(workRoot, 'perf-')), { ...perf, log });
+    const suite = memories.get(run.name)?.figures() ?? {};
+    const notes = [...(starts.notes ?? []), ...(suite.notes ?? [])];
+    run.perf = { ...starts, ...suite, ...(notes.length ? { notes } : {}) };
+  }
 }
 
 /**

@@ -32,6 +32,7 @@ export async function readSuiteAreas(suitesDir: string, cwd = process.cwd()): Pr
     const readmeFile = join(dir, 'README.md');
     const read = (file: string) => (existsSync(join(cwd, file)) ? readFileSync(join(cwd, file), 'utf8') : undefined);
     const features = read(featuresFile);
+    const readme = read(readmeFile);
     return {
       area,
       dir,
@@ -39,7 +40,7 @@ export async function readSuiteAreas(suitesDir: string, cwd = process.cwd()): Pr
       featuresFile,
       ...(features !== undefined ? { features: (parse(features) ?? {}) as FeatureList } : {}),
       readmeFile,
-      ...(read(readmeFile) !== undefined ? { readme: read(readmeFile) } : {}),
+      ...(readme !== undefined ? { readme } : {}),
     };
   });
 }

@@ -4,12 +4,12 @@
  */
 
 /** Escapes a workflow command's data (the message). */
-export function escapeCommandData(text: string): string {
+function escapeCommandData(text: string): string {
   return text.replaceAll('%', '%25').replaceAll('\r', '%0D').replaceAll('\n', '%0A');
 }
 
 /** Escapes a workflow command's property value (file, title). */
-export function escapeCommandProperty(text: string): string {
+function escapeCommandProperty(text: string): string {
   return escapeCommandData(text).replaceAll(':', '%3A').replaceAll(',', '%2C');
 }
 

@@ -9,7 +9,7 @@
 import { mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 import { Agent, request } from 'undici';
-import { prepareRoute } from '../route-modules.ts';
+import { prepareRoute, type PreparedRoute } from '../route-modules.ts';
 import type { Case } from '../types.ts';
 import type { Runner } from '../../runners/types.ts';
 import { memoryOfUrl } from './process-memory.ts';
@@ -84,11 +84,13 @@ export async function measureStarts(makeRunner: (dir: string) => Runner, workDir
   const ttfb: number[] = [];
   const rss: number[] = [];
   const agent = new Agent({ pipelining: 0, connections: 1, keepAliveTimeout: 1000 });
+  // Bundled once: every runner of a column bundles alike.
+  let prepared: PreparedRoute | undefined;
   try {
     for (let n = 0; n < options.starts; n++) {
       const runner = makeRunner(mkdtempSync(join(workDir, `perf-${n}-`)));
       try {
-        const prepared = await prepareRoute(PERF_CASE, runner.bundling);
+        prepared ??= await prepareRoute(PERF_CASE, runner.bundling);
         if (prepared.failure) throw new Error(`the route was refused: ${prepared.failure.message}`);
         await runner.prepare?.([prepared.module]);
         const began = performance.now();
