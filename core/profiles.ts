@@ -81,12 +81,36 @@ export interface PlatformProfile {
 
 const folder = new URL('../profiles/', import.meta.url);
 
-/** The names of the built-in profiles (the files in profiles/). */
+/** Profiles of the user's own (a config's `profiles`): platform name -> file. */
+const extra = new Map<string, string>();
+
+/** The names of the known profiles: the files in profiles/, and those added with addProfileFiles. */
 export function profileNames(): string[] {
-  return readdirSync(folder).filter((f) => f.endsWith('.yaml')).map((f) => f.slice(0, -'.yaml'.length)).sort();
+  const builtIn = readdirSync(folder).filter((f) => f.endsWith('.yaml')).map((f) => f.slice(0, -'.yaml'.length));
+  return [...builtIn, ...extra.keys()].sort();
 }
 
 const loaded = new Map<string, PlatformProfile>();
+
+/**
+ * Adds profile files of the user's own (same format and schema as profiles/): each is known by its
+ * `platform` field from then on. A file that is invalid, or names a platform already known, is an
+ * InputError naming the file.
+ */
+export function addProfileFiles(files: string[]): void {
+  for (const file of files) {
+    if (!existsSync(file)) throw new InputError([{ file, message: 'no such profile file' }]);
+    const parsed = parseYamlFile<PlatformProfile>(file, readFileSync(file, 'utf8'), validateProfile);
+    if (!parsed.data) throw new InputError(parsed.problems);
+    const name = parsed.data.platform;
+    if (extra.get(name) === file) continue;
+    if (!/^[a-z0-9-]+$/.test(name) || profileNames().includes(name)) {
+      throw new InputError([{ file, line: parsed.lineOf(['platform']), path: '/platform', message: `platform "${name}" must be made of a-z, 0-9 and - and differ from the known profiles (${profileNames().join(', ')})` }]);
+    }
+    extra.set(name, file);
+    loaded.set(name, parsed.data);
+  }
+}
 
 /**
  * Loads and validates one built-in profile, once per process (every batch runner of a column asks

@@ -26,8 +26,10 @@ export function specificErrors(errors: ErrorObject[] | null | undefined): ErrorO
   const summaries = new Set(['oneOf', 'anyOf', 'not', 'if']);
   const specific = all.filter((e) => !summaries.has(e.keyword));
   const chosen = specific.length > 0 ? specific : all;
-  // Keep the deepest errors for each branch: an error whose path is a prefix of another's is noise.
-  return chosen.filter((e) => !chosen.some((o) => o !== e && o.instancePath.startsWith(`${e.instancePath}/`)));
+  // Keep the deepest errors for each branch: an error whose path is a prefix of another's is noise,
+  // except a field unknown or missing in an object, which no deeper error says.
+  const ownFields = new Set(['additionalProperties', 'unevaluatedProperties', 'required']);
+  return chosen.filter((e) => ownFields.has(e.keyword) || !chosen.some((o) => o !== e && o.instancePath.startsWith(`${e.instancePath}/`)));
 }
 
 /** One line for an ajv error: what is wrong, with the offending property when there is one. */
@@ -41,3 +43,5 @@ export function describeError(error: ErrorObject): string {
 }
 /** Validates a parsed platform profile (profiles/*.yaml). */
 export const validateProfile = load('profile.schema.json');
+/** Validates a parsed edgecompat.config file. */
+export const validateConfig = load('config.schema.json');

@@ -3,7 +3,7 @@
  * by one of the schemas, and every problem located by line and JSON path.
  */
 import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
-import type { ValidateFunction } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { Problem } from './input-error.ts';
 import { describeError, specificErrors } from './schemas.ts';
 
@@ -16,7 +16,7 @@ export interface ParsedYaml<T> {
 
 /** Splits a JSON pointer like /cases/3/expect into its segments (numbers for array indexes). */
 export function pointerSegments(pointer: string): Array<string | number> {
-  if (!pointer) return [];
+  if (!pointer || pointer === '/') return [];
   return pointer
     .slice(1)
     .split('/')
@@ -53,12 +53,19 @@ export function parseYamlFile<T>(file: string, text: string, validate: ValidateF
     const plain = explain?.(data) ?? new Map<string, string>();
     const problems = specificErrors(validate.errors)
       .filter((error) => !plain.has(error.instancePath))
-      .map((error) => ({ path: error.instancePath || '/', message: describeError(error) }));
-    for (const [path, message] of plain) problems.push({ path, message });
-    const located = problems.map((p) => ({ file, line: lineOf(pointerSegments(p.path)), ...p }));
+      .map((error) => ({ path: error.instancePath || '/', message: describeError(error), field: unknownField(error) }));
+    for (const [path, message] of plain) problems.push({ path, message, field: undefined });
+    // An unknown field is found at its own line, not its object's.
+    const located = problems.map(({ field, ...p }) => ({ file, line: lineOf([...pointerSegments(p.path), ...(field === undefined ? [] : [field])]) ?? lineOf(pointerSegments(p.path)), ...p }));
     return { lineOf, problems: dedupe(located) };
   }
   return { data: data as T, problems: [], lineOf };
+}
+
+function unknownField(error: ErrorObject): string | undefined {
+  const params = error.params as Record<string, unknown>;
+  const field = error.keyword === 'additionalProperties' ? params.additionalProperty : error.keyword === 'unevaluatedProperties' ? params.unevaluatedProperty : undefined;
+  return typeof field === 'string' ? field : undefined;
 }
 
 function dedupe(problems: Problem[]): Problem[] {

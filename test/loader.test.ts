@@ -72,7 +72,8 @@ describe('loader', () => {
   it('names file, line and JSON path of a schema violation', async () => {
     const found = await problems({ 'demo/basics.yaml': GOOD.replace('status: 200', 'status: "ok"').replace('title: no require', 'title: no require\n    colour: red') });
     expect(found).toContainEqual({ file: 'demo/basics.yaml', line: 10, path: '/cases/0/expect/status', message: 'must be integer' });
-    expect(found).toContainEqual({ file: 'demo/basics.yaml', line: 11, path: '/cases/1', message: 'unknown field "colour"' });
+    // An unknown field is named at its own line (the case starts at 11, its title is 12).
+    expect(found).toContainEqual({ file: 'demo/basics.yaml', line: 13, path: '/cases/1', message: 'unknown field "colour"' });
   });
 
   it('refuses an invocation expectation that refers to a request not before it', async () => {

@@ -6,6 +6,7 @@ import { loadCases } from '../loader.ts';
 import { filterCases } from '../planner.ts';
 import { loadPlugins } from '../../runners/plugins.ts';
 import { TARGETS } from '../../runners/registry.ts';
+import type { TargetConfig } from '../../runners/types.ts';
 
 /** The options of `edgecompat list`. */
 export interface ListCommandOptions {
@@ -16,13 +17,15 @@ export interface ListCommandOptions {
   json?: boolean;
   /** Plug-in runner modules; their columns are listed with the built-in ones. */
   runner?: string[];
+  /** Columns a config file defines. */
+  columns?: TargetConfig[];
 }
 
 /** Prints cases and targets; resolves with the exit code. */
 export async function listCommand(options: ListCommandOptions): Promise<number> {
   const cases = filterCases(await loadCases(options.suite), { ids: options.filter, areas: options.area, tags: options.tag });
   const plugins = await loadPlugins(options.runner ?? []);
-  const targets = [...TARGETS, ...plugins.targets];
+  const targets = [...TARGETS, ...plugins.targets, ...(options.columns ?? [])];
   if (options.json) {
     const out = { cases: cases.map(({ id, title, area, feature, tags, source, file }) => ({ id, title, area, feature, tags, source, file })), targets };
     process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);

@@ -17,7 +17,12 @@ import { registerReportCommand } from './report-command.ts';
 import { runCommand } from './run-command.ts';
 import { registerServeCommand } from './serve-command.ts';
 import { DEFAULT_REPORTERS, REPORTERS } from './write-renderings.ts';
-import { DEFAULT_SUITE, list, positive, withCaseOptions } from './options.ts';
+import { list, positive, withCaseOptions } from './options.ts';
+import { applyConfig } from './config-options.ts';
+import { CONFIG_NAMES } from '../config.ts';
+
+const CONFIG_FLAG = '--config <file>';
+const CONFIG_HELP = `a config file (schemas/config.schema.json): suites, targets, expectations, reporters, profiles, runners, out; paths relative to it, flags override it (default: ${CONFIG_NAMES.join(', ')} in the working folder, if there is one)`;
 
 
 /** Builds the program; exported for tests of --help. */
@@ -42,17 +47,19 @@ export function buildProgram(): Command {
     .option('--allow-empty', 'let a --filter, --area, --tag or --shard that selects no case run nothing and exit 0 (otherwise exit 2)')
     .option('--perf', `also measure each target, once the matrix is done: cold start (start to the first response of one route, median of fresh starts), time to first byte (median of ${PERF_DEFAULTS.requests} requests) and memory after start and after the suite; figures in report.json's target info and the HTML, not verdicts`)
     .option('--perf-starts <n>', 'fresh starts per target for --perf', positive, PERF_DEFAULTS.starts)
-    .action(async (opts) => {
+    .option(CONFIG_FLAG, CONFIG_HELP)
+    .action(async (opts, command: Command) => {
       const unknown = (opts.reporter as string[]).filter((r) => !(REPORTERS as readonly string[]).includes(r));
       if (unknown.length > 0) throw new InputError([{ file: '--reporter', message: `unknown reporter ${unknown.join(', ')}; known: ${REPORTERS.join(', ')}` }]);
-      process.exitCode = await runCommand({ ...opts, suite: opts.suite ?? [DEFAULT_SUITE] });
+      process.exitCode = await runCommand(applyConfig(opts, command));
     });
 
   withCaseOptions(program.command('list').description('list the cases and the known targets without running anything'))
     .option('--json', 'print JSON instead of text')
     .option('--runner <module>', 'a plug-in runner module (see runners/README.md); its columns are listed too (repeatable)', list)
-    .action(async (opts) => {
-      process.exitCode = await listCommand({ ...opts, suite: opts.suite ?? [DEFAULT_SUITE] });
+    .option(CONFIG_FLAG, CONFIG_HELP)
+    .action(async (opts, command: Command) => {
+      process.exitCode = await listCommand(applyConfig(opts, command));
     });
   registerServeCommand(program);
   registerBundleCommand(program);

@@ -19,6 +19,7 @@ import { killAllTargets } from '../../runners/process.ts';
 import { urlTargets } from '../../runners/http/runner.ts';
 import { loadPlugins } from '../../runners/plugins.ts';
 import { RUNNERS, TARGETS, defaultTargets } from '../../runners/registry.ts';
+import type { TargetConfig } from '../../runners/types.ts';
 import { EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, isUnexpected } from './exit-codes.ts';
 import { createProgress } from './progress.ts';
 import { writeRenderings, type ReporterName } from './write-renderings.ts';
@@ -32,6 +33,10 @@ export interface RunCommandOptions {
   url?: string[];
   /** Plug-in runner modules; their columns join the run. */
   runner?: string[];
+  /** Columns a config file defines (a runner with settings); selectable with targets. */
+  columns?: TargetConfig[];
+  /** The config file the options came from, for the log line. */
+  configFile?: string;
   suite: string[];
   filter?: string[];
   area?: string[];
@@ -64,7 +69,8 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
   }
   const plugins = await loadPlugins(options.runner ?? []);
   const runners = { ...RUNNERS, ...plugins.runners };
-  const named = options.targets ? selectTargets(options.targets, [...TARGETS, ...plugins.targets]) : options.url?.length ? [] : defaultTargets();
+  const known = [...TARGETS, ...plugins.targets, ...(options.columns ?? [])];
+  const named = options.targets ? selectTargets(options.targets, known) : options.url?.length ? [] : defaultTargets();
   const chosen = [...named, ...urlTargets(options.url ?? [])];
   const targets = [...chosen, ...plugins.targets.filter((t) => !chosen.some((c) => c.name === t.name))];
   const expectations = options.expectations ? readExpectations(options.expectations) : undefined;
@@ -72,6 +78,7 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
     for (const stale of unusedExpectations(expectations, cases.map((c) => c.id))) process.stderr.write(`edgecompat: warning: ${options.expectations}: "${stale}" matches no case of this run\n`);
   }
   const outDir = resolve(options.out);
+  if (options.configFile) process.stderr.write(`edgecompat: config ${options.configFile.replace(`${process.cwd()}/`, '')}\n`);
   process.stderr.write(`edgecompat: ${cases.length} case(s) on ${targets.map((t) => t.name).join(', ')} -> ${outDir}\n`);
 
   // 3. Run, with Ctrl-C stopping the run cleanly (a second Ctrl-C stops at once).
