@@ -103,6 +103,7 @@ export function mergeReports(reports: Report[], options: MergeOptions = {}): Rep
     startedAt: reports.map((r) => r.startedAt).reduce(earliest),
     endedAt: reports.map((r) => r.endedAt).reduce(latest),
     ...(reports.some((r) => r.interrupted) ? { interrupted: true } : {}),
+    ...(reports.some((r) => r.internalErrors) ? { internalErrors: reports.flatMap((r) => r.internalErrors ?? []) } : {}),
     targets: [...targets.values()].map((t) => t.target),
     cases: [...cases.values()].map((c) => c.entry),
     results,

@@ -76,6 +76,8 @@ export interface Report {
   shard?: string;
   /** Set when the run was stopped before it finished (Ctrl-C). */
   interrupted?: boolean;
+  /** Columns that ended on an exception of edgecompat or a plug-in (the run exits 3); their cells are missing. */
+  internalErrors?: Array<{ target: string; message: string }>;
   targets: TargetRun[];
   cases: CaseEntry[];
   results: Result[];

@@ -53,6 +53,7 @@ export async function runMatrix(options: MatrixOptions): Promise<Report> {
   const workRoot = mkdtempSync(join(tmpdir(), 'edgecompat-'));
   const results: Result[] = [];
   const targetRuns: TargetRun[] = [];
+  const internalErrors: InternalError[] = [];
   const pending = [...options.targets];
   // run --perf: each column's memory readings as its batches finish.
   const memories = new Map(options.perf ? options.targets.map((t) => [t.name, new ColumnMemory()]) : []);
@@ -61,11 +62,20 @@ export async function runMatrix(options: MatrixOptions): Promise<Report> {
       while (pending.length > 0 && !options.signal.aborted) {
         const target = pending.shift()!;
         options.onTargetStart?.(target);
-        const run = await runTarget(target, limits.get(target.name), options, bundles, agent, workRoot, memories.get(target.name), (result) => {
-          results.push(result);
-          options.recorder.result(result);
-          options.onResult?.(result);
-        });
+        let run: TargetRun;
+        try {
+          run = await runTarget(target, limits.get(target.name), options, bundles, agent, workRoot, memories.get(target.name), (result) => {
+            results.push(result);
+            options.recorder.result(result);
+            options.onResult?.(result);
+          });
+        } catch (error) {
+          // A fault of edgecompat or of a plug-in's code, not a verdict: the column ends here, the
+          // others finish, and the run fails as an internal error once their results are written.
+          internalErrors.push({ target: target.name, message: `${(error as Error).stack ?? error}` });
+          options.log(`[${target.name}] internal error: ${(error as Error).message ?? error}`);
+          run = { ...targetBase(target), runtime: target.runner, version: 'unknown', settings: target.settings, flags: [], endedAt: new Date().toISOString() };
+        }
         targetRuns.push(run);
         options.recorder.target(run);
       }
@@ -85,12 +95,34 @@ export async function runMatrix(options: MatrixOptions): Promise<Report> {
     endedAt: new Date().toISOString(),
     ...(options.shard ? { shard: options.shard } : {}),
     ...(options.signal.aborted ? { interrupted: true } : {}),
+    ...(internalErrors.length > 0 ? { internalErrors } : {}),
     targets: targetRuns.sort((a, b) => order.get(a.name)! - order.get(b.name)!),
     cases: options.cases.map(caseEntry),
     results: results.map(withGate),
   };
   options.recorder.writeReport(report);
+  if (internalErrors.length > 0) throw new RunInternalError(report);
   return report;
+}
+
+/** A column that ended on an exception of edgecompat or of a plug-in's code. */
+export interface InternalError {
+  target: string;
+  /** The error, with its stack. */
+  message: string;
+}
+
+/** Thrown by runMatrix after it has written the report, when a column ended on an internal error. */
+export class RunInternalError extends Error {
+  constructor(readonly report: Report) {
+    super(`internal error in ${report.internalErrors!.map((e) => e.target).join(', ')}:\n${report.internalErrors!.map((e) => e.message).join('\n')}`);
+    this.name = 'RunInternalError';
+  }
+}
+
+/** What every column's run info starts with. */
+function targetBase(target: TargetConfig, startedAt = new Date().toISOString()) {
+  return { name: target.name, os: `${platform()} ${release()}`, arch: arch(), nodeVersion: process.versions.node, edgecompatVersion: EDGECOMPAT_VERSION, startedAt };
 }
 
 async function runTarget(
@@ -106,7 +138,7 @@ async function runTarget(
   const startedAt = new Date().toISOString();
   const workDir = mkdtempSync(join(workRoot, `${target.name.replace(/[^a-z0-9-]/gi, '_')}-`));
   const log = (message: string) => options.log(`[${target.name}] ${message}`);
-  const base = { name: target.name, os: `${platform()} ${release()}`, arch: arch(), nodeVersion: process.versions.node, edgecompatVersion: EDGECOMPAT_VERSION, startedAt };
+  const base = targetBase(target, startedAt);
   const expected = (caseId: string) => options.expected?.(caseId, target.name) ?? 'PASS';
   // A column that cannot run at all: every case gets the same SKIP (not installed) or ERROR (broken).
   const endAll = (status: 'SKIP' | 'ERROR', reason: string): TargetRun => {

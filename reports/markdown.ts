@@ -62,6 +62,7 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
   const notes = [`${escapeMarkdown(report.startedAt)} \u2192 ${escapeMarkdown(report.endedAt)}`];
   if (report.shard) notes.push(`shard ${escapeMarkdown(report.shard)}`);
   if (report.interrupted) notes.push('**interrupted**: the run was stopped before it finished');
+  for (const e of report.internalErrors ?? []) notes.push(`**internal error** in ${escapeMarkdown(e.target)}: its unfinished cases have no result (${escapeMarkdown(e.message.split('\n')[0], 200)})`);
   out.push(notes.join(' \u00b7 '), '');
   // 2. Targets, then areas x targets.
   out.push(...targetsTable(report), '', '### By area (passed/total; SKIP left out of total)', '', ...areaTable(report), '');

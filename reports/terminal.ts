@@ -63,5 +63,6 @@ export function renderTerminal(report: Report, options: TerminalOptions): string
     out.push('');
   }
   if (report.interrupted) out.push(paint('FAIL', 'interrupted: the run was stopped before it finished'));
+  for (const e of report.internalErrors ?? []) out.push(paint('ERROR', `internal error in ${plain(e.target)}: its unfinished cases have no result (${plain(e.message.split('\n')[0], 200)})`));
   return out.join('\n');
 }

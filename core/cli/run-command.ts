@@ -14,13 +14,13 @@ import { expectedStatus, knownFailingSubtests, readExpectations, unusedExpectati
 import { loadCases } from '../loader.ts';
 import { filterCases, parseShard, selectTargets, shardCases } from '../planner.ts';
 import { Recorder } from '../recorder.ts';
-import { runMatrix } from '../run-matrix.ts';
+import { RunInternalError, runMatrix } from '../run-matrix.ts';
 import { killAllTargets } from '../../runners/process.ts';
 import { urlTargets } from '../../runners/http/runner.ts';
 import { loadPlugins } from '../../runners/plugins.ts';
 import { RUNNERS, TARGETS, defaultTargets } from '../../runners/registry.ts';
 import type { TargetConfig } from '../../runners/types.ts';
-import { EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, isUnexpected } from './exit-codes.ts';
+import { EXIT_FAILED, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, isUnexpected } from './exit-codes.ts';
 import { createProgress } from './progress.ts';
 import { writeRenderings, type ReporterName } from './write-renderings.ts';
 
@@ -115,15 +115,27 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
     });
     progress.done();
     // 4. Render from the canonical report, print the summary, choose the exit code.
-    const written = writeRenderings(report, outDir, options.reporter);
-    process.stderr.write(`edgecompat: wrote ${written.map((f) => f.replace(`${process.cwd()}/`, '')).join(', ')}\n`);
-    reportToGithub(report);
+    writeAll(report, outDir, options.reporter);
     if (report.interrupted) return EXIT_INTERRUPTED;
     return options.exitZero || !report.results.some(isUnexpected) ? EXIT_OK : EXIT_FAILED;
+  } catch (error) {
+    if (!(error instanceof RunInternalError)) throw error;
+    // The finished results are written and rendered before the run fails as an internal error.
+    progress.done();
+    writeAll(error.report, outDir, options.reporter);
+    process.stderr.write(`edgecompat: ${error.message}\n`);
+    return EXIT_INTERNAL;
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
+}
+
+/** Writes the chosen renderings of the report (report.json is already written) and reports to GitHub. */
+function writeAll(report: Report, outDir: string, reporters: ReporterName[]): void {
+  const written = writeRenderings(report, outDir, reporters);
+  process.stderr.write(`edgecompat: wrote ${written.map((f) => f.replace(`${process.cwd()}/`, '')).join(', ')}\n`);
+  reportToGithub(report);
 }
 
 /**
