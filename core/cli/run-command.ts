@@ -7,48 +7,25 @@ import { appendFileSync } from 'node:fs';
 import { renderGateAnnotations } from '../../reports/gate-annotations.ts';
 import { renderMarkdown } from '../../reports/markdown.ts';
 import type { Report } from '../report-types.ts';
-import { InputError } from '../input-error.ts';
 import { PERF_DEFAULTS } from '../perf/measure.ts';
 import { resolve } from 'node:path';
-import { expectedStatus, knownFailingSubtests, readExpectations, unusedExpectations } from '../expectations.ts';
-import { loadCases } from '../loader.ts';
-import { filterCases, parseShard, selectTargets, shardCases } from '../planner.ts';
 import { Recorder } from '../recorder.ts';
+import { planRun, type PlanOptions } from '../run-plan.ts';
 import { RunInternalError, runMatrix } from '../run-matrix.ts';
 import { killAllTargets } from '../../runners/process.ts';
-import { urlTargets } from '../../runners/http/runner.ts';
-import { loadPlugins } from '../../runners/plugins.ts';
-import { RUNNERS, TARGETS, defaultTargets } from '../../runners/registry.ts';
-import type { TargetConfig } from '../../runners/types.ts';
 import { EXIT_FAILED, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, isUnexpected } from './exit-codes.ts';
 import { createProgress } from './progress.ts';
 import { writeRenderings, type ReporterName } from './write-renderings.ts';
 
-/** The options of `edgecompat run`, as commander parses them. */
-export interface RunCommandOptions {
-  targets?: string[];
-  /** A file of known results that are not PASS (schemas/expectations.schema.json). */
-  expectations?: string;
-  /** Base URLs of deployed apps; each is a column of the http runner. */
-  url?: string[];
-  /** Plug-in runner modules; their columns join the run. */
-  runner?: string[];
-  /** Columns a config file defines (a runner with settings); selectable with targets. */
-  columns?: TargetConfig[];
+/** The options of `edgecompat run`, as commander parses them (with the config applied). */
+export interface RunCommandOptions extends PlanOptions {
   /** The config file the options came from, for the log line. */
   configFile?: string;
-  suite: string[];
-  filter?: string[];
-  area?: string[];
-  tag?: string[];
-  shard?: string;
   out: string;
   concurrency: number;
   jobs: number;
   reporter: ReporterName[];
   exitZero?: boolean;
-  /** Let a selection of zero cases run (and exit 0) instead of being a usage error. */
-  allowEmpty?: boolean;
   /** Measure cold start, time to first byte and memory per target (figures, not verdicts). */
   perf?: boolean;
   /** Fresh starts per target for perf. */
@@ -57,31 +34,14 @@ export interface RunCommandOptions {
 
 /** Runs the matrix; resolves with the process exit code. */
 export async function runCommand(options: RunCommandOptions): Promise<number> {
-  // 1. Load and validate every case file before anything starts (InputError -> exit 2).
-  const allCases = await loadCases(options.suite);
-  // 2. Plan: filter, shard, choose the columns.
-  let cases = filterCases(allCases, { ids: options.filter, areas: options.area, tags: options.tag });
-  if (options.shard) cases = shardCases(cases, parseShard(options.shard));
-  // A filter that matches nothing is most often a typo: a gate that then runs nothing must not pass.
-  if (cases.length === 0 && !options.allowEmpty) {
-    const what = [options.filter && `--filter ${options.filter.join(',')}`, options.area && `--area ${options.area.join(',')}`, options.tag && `--tag ${options.tag.join(',')}`, options.shard && `--shard ${options.shard}`].filter(Boolean).join(' ');
-    throw new InputError([{ file: what || options.suite.join(', '), message: `selects no case of the ${allCases.length} loaded; nothing would run (pass --allow-empty if that is intended)` }]);
-  }
-  const plugins = await loadPlugins(options.runner ?? []);
-  const runners = { ...RUNNERS, ...plugins.runners };
-  const known = [...TARGETS, ...plugins.targets, ...(options.columns ?? [])];
-  const named = options.targets ? selectTargets(options.targets, known) : options.url?.length ? [] : defaultTargets();
-  const chosen = [...named, ...urlTargets(options.url ?? [])];
-  const targets = [...chosen, ...plugins.targets.filter((t) => !chosen.some((c) => c.name === t.name))];
-  const expectations = options.expectations ? readExpectations(options.expectations) : undefined;
-  if (expectations) {
-    for (const stale of unusedExpectations(expectations, cases.map((c) => c.id))) process.stderr.write(`edgecompat: warning: ${options.expectations}: "${stale}" matches no case of this run\n`);
-  }
+  // 1. Plan: load and validate every case file, filter, shard, choose the columns (InputError -> exit 2).
+  const { allCases, cases, targets, runners, staleExpectations, expected, knownFailingSubtests } = await planRun(options);
+  for (const stale of staleExpectations) process.stderr.write(`edgecompat: warning: ${options.expectations}: "${stale}" matches no case of this run\n`);
   const outDir = resolve(options.out);
   if (options.configFile) process.stderr.write(`edgecompat: config ${options.configFile.replace(`${process.cwd()}/`, '')}\n`);
   process.stderr.write(`edgecompat: ${cases.length} case(s) on ${targets.map((t) => t.name).join(', ')} -> ${outDir}\n`);
 
-  // 3. Run, with Ctrl-C stopping the run cleanly (a second Ctrl-C stops at once).
+  // 2. Run, with Ctrl-C stopping the run cleanly (a second Ctrl-C stops at once).
   const controller = new AbortController();
   const onSignal = () => {
     if (controller.signal.aborted) {
@@ -106,15 +66,15 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
       jobs: options.jobs,
       signal: controller.signal,
       shard: options.shard,
-      expected: expectedStatus(expectations),
-      knownFailingSubtests: knownFailingSubtests(expectations),
+      expected,
+      knownFailingSubtests,
       ...(options.perf ? { perf: { starts: options.perfStarts ?? PERF_DEFAULTS.starts, requests: PERF_DEFAULTS.requests } } : {}),
       onResult: (r) => progress.result(r),
       onTargetStart: (t) => progress.targetStarted(t.name),
       log: (m) => process.stderr.write(`${m}\n`),
     });
     progress.done();
-    // 4. Render from the canonical report, print the summary, choose the exit code.
+    // 3. Render from the canonical report, print the summary, choose the exit code.
     writeAll(report, outDir, options.reporter);
     if (report.interrupted) return EXIT_INTERRUPTED;
     return options.exitZero || !report.results.some(isUnexpected) ? EXIT_OK : EXIT_FAILED;

@@ -1,0 +1,71 @@
+/**
+ * `run()`: a whole run from code, as `edgecompat run` does it (the same plan, engine, recorder and
+ * judge), returning the canonical report instead of exiting.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { findConfig } from '../core/config.ts';
+import { addProfileFiles } from '../core/profiles.ts';
+import { Recorder } from '../core/recorder.ts';
+import type { Report, Result } from '../core/report-types.ts';
+import { runMatrix } from '../core/run-matrix.ts';
+import { planRun, type PlanOptions, type RunPlan } from '../core/run-plan.ts';
+import { DEFAULT_SUITE } from '../core/cli/options.ts';
+
+/** What `run()` takes: the plan's options (suites default to the shipped ones) and how to run it. */
+export interface RunOptions extends Partial<PlanOptions> {
+  /** A config file (edgecompat.config.yaml); its fields fill what these options leave out. */
+  config?: string;
+  /** Folder for report.json and results.jsonl; by default a temporary one, removed afterwards. */
+  out?: string;
+  /** Cases in flight per target (default 4). */
+  concurrency?: number;
+  /** Targets running at once (default 3). */
+  jobs?: number;
+  /** Stops the run; finished results are kept and the report says it was interrupted. */
+  signal?: AbortSignal;
+  /** Called with each result as it is judged. */
+  onResult?: (result: Result) => void;
+  /** Progress lines for humans (default: none). */
+  log?: (message: string) => void;
+}
+
+/** The plan of a run from these options and the config they name (or that the working folder holds). */
+export async function plan(options: RunOptions = {}): Promise<RunPlan> {
+  const config = findConfig(options.config);
+  if (config) addProfileFiles(config.profiles);
+  return planRun({
+    ...options,
+    suite: options.suite ?? config?.suites ?? [DEFAULT_SUITE],
+    targets: options.targets ?? config?.targetNames,
+    expectations: options.expectations ?? config?.expectations,
+    runner: options.runner ?? (config?.runners.length ? config.runners : undefined),
+    columns: [...(config?.columns ?? []), ...(options.columns ?? [])],
+  });
+}
+
+/** Runs the cases on the targets and resolves with the canonical report (also written to `out`). */
+export async function run(options: RunOptions = {}, planned?: RunPlan): Promise<Report> {
+  const { allCases, cases, targets, runners, expected, knownFailingSubtests } = planned ?? (await plan(options));
+  const out = options.out ? resolve(options.out) : mkdtempSync(join(tmpdir(), 'edgecompat-run-'));
+  try {
+    return await runMatrix({
+      cases,
+      allCases,
+      targets,
+      runners,
+      recorder: new Recorder(out),
+      concurrency: options.concurrency ?? 4,
+      jobs: options.jobs ?? 3,
+      signal: options.signal ?? new AbortController().signal,
+      shard: options.shard,
+      expected,
+      knownFailingSubtests,
+      onResult: options.onResult,
+      log: options.log ?? (() => {}),
+    });
+  } finally {
+    if (!options.out) rmSync(out, { recursive: true, force: true });
+  }
+}
