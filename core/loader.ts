@@ -25,19 +25,20 @@ export const FEATURES_FILE = 'features.yaml';
  * features.yaml is not one.
  */
 export async function findCaseFiles(patterns: string[], cwd = process.cwd()): Promise<string[]> {
-  const globs: string[] = [];
+  const files: string[] = [];
   const problems: Problem[] = [];
+  // node_modules is skipped inside a suite, not above it: the shipped suites live in one once installed.
+  const ignore = ['**/node_modules/**', `**/${FEATURES_FILE}`];
   for (const pattern of patterns) {
     const full = resolve(cwd, pattern);
-    if (existsSync(full) && statSync(full).isDirectory()) globs.push(`${full}/**/*.{yaml,yml}`);
-    else if (existsSync(full)) globs.push(full);
-    else if (/[*?[{]/.test(pattern)) globs.push(pattern);
+    if (existsSync(full) && statSync(full).isDirectory()) files.push(...(await glob('**/*.{yaml,yml}', { cwd: full, absolute: true, ignore })));
+    else if (existsSync(full)) files.push(full);
+    else if (/[*?[{]/.test(pattern)) files.push(...(await glob(pattern, { cwd, absolute: true, ignore })));
     else problems.push({ file: pattern, message: 'no such file or folder' });
   }
   if (problems.length > 0) throw new InputError(problems);
-  const files = await glob(globs, { cwd, absolute: true, ignore: ['**/node_modules/**', `**/${FEATURES_FILE}`] });
   if (files.length === 0) throw new InputError([{ file: patterns.join(', '), message: 'no case files (*.yaml, *.yml) found' }]);
-  return files.sort();
+  return [...new Set(files)].sort();
 }
 
 /** Loads every case from the given suite folders, files or globs. Throws InputError on any problem. */

@@ -1,10 +1,11 @@
 /**
  * Where each runtime's binary is found: an environment variable naming another binary wins, then
- * the version pinned in package.json (node_modules/.bin), then PATH. A binary found nowhere makes
+ * the version pinned in package.json (node_modules/.bin, the package's own or, once installed as a
+ * dependency, the project's), then PATH. A binary found nowhere makes
  * its columns SKIP with the reason this module gives.
  */
 import { accessSync, constants } from 'node:fs';
-import { delimiter, join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The package's own root, where node_modules/.bin holds the pinned runtimes. */
@@ -34,8 +35,13 @@ export function findBinary(name: string, env: NodeJS.ProcessEnv = process.env): 
   if (override) {
     return executable(override) ? { path: override, from: 'env' } : { missing: `${variable}=${override} is not an executable file` };
   }
-  const pinned = join(PACKAGE_ROOT, 'node_modules', '.bin', name);
-  if (executable(pinned)) return { path: pinned, from: 'package' };
+  // The package's own node_modules/.bin, then each parent's, as Node resolves packages: installed as
+  // a dependency, edgecompat's runtimes are hoisted beside it into the project's node_modules.
+  for (let dir = PACKAGE_ROOT; ; dir = dirname(dir)) {
+    const pinned = join(dir, 'node_modules', '.bin', name);
+    if (executable(pinned)) return { path: pinned, from: 'package' };
+    if (dirname(dir) === dir) break;
+  }
   for (const dir of (env.PATH ?? '').split(delimiter)) {
     if (dir && executable(join(dir, name))) return { path: join(dir, name), from: 'path' };
   }
