@@ -1,27 +1,28 @@
 /**
  * What the node, edge-runtime, Deno and Bun runners share: one runtime process hosts every route,
- * each on its own server (see host-common.mjs), and reports `{ key -> port }` plus load failures
- * over Node-style IPC (`process.send`; all four speak it when spawned with an 'ipc' stdio entry). This module writes the route
- * modules and the entry that starts the host, spawns the process, waits for its report, and wraps
- * that lifecycle as a Runner.
+ * each on its own server (see host-common.mjs), and reports which route listens on which port plus
+ * the load failures, in the control protocol of kit/control-protocol.ts: over Node-style IPC
+ * (`process.send`; all four speak it when spawned with an 'ipc' stdio entry), or as JSON lines on
+ * fd 3 for the runner kit. This module writes the route modules and the entry that starts the host,
+ * spawns the process, waits for its report, and wraps that lifecycle as a Runner.
  */
 import { once } from 'node:events';
 import { writeFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import type { Readable } from 'node:stream';
 import { findBinary } from './binaries.ts';
 import { spawnTarget, type TargetProcess } from './process.ts';
 import { LoadFault } from './load-fault.ts';
-import type { Bundling, Exit, Isolation, Loaded, LoadFailure, RouteModule, Runner, RunnerContext, TargetInfo } from './types.ts';
+import { checkMessage, ControlLineReader, readyToLoaded, type ParsedMessage } from './kit/control-protocol.ts';
+import type { Bundling, Exit, Isolation, Loaded, RouteModule, Runner, RunnerContext, TargetInfo } from './types.ts';
 
-/** What a host says: which route it is loading now, then which route listens on which port and why the others do not. */
-export type HostMessage =
-  | { type: 'loading'; key: string }
-  | { type: 'ready'; ports: Record<string, number>; failures: Record<string, { name: string; message: string }> };
+/** How a host talks to its runner: Node-style IPC (the built-in hosts), or JSON lines on fd 3 (the runner kit). */
+export type ControlTransport = 'ipc' | 'fd';
 
-/** The ready message. */
-export type ReadyMessage = Extract<HostMessage, { type: 'ready' }>;
+/** The file descriptor a host writes its JSON-lines control messages to (transport 'fd'). */
+export const CONTROL_FD = 3;
 
 /** How long a host may take to start and to load a route that gives no load timeout of its own. */
 export const DEFAULT_START_TIMEOUT_MS = 30_000;
@@ -29,24 +30,46 @@ export const DEFAULT_START_TIMEOUT_MS = 30_000;
 /** How long a host that exited may take to close its output pipes before its output is read. */
 const OUTPUT_DRAIN_MS = 500;
 
+/** How long a host that closed its control channel before ready may take to exit, so its exit is what is reported. */
+const CHANNEL_CLOSED_GRACE_MS = 1000;
+
 /** The entry's file name; `_` cannot occur in a route key, so it never collides with a route. */
 const ENTRY_FILE = '_entry.mjs';
 
+/** The host helper module (see kit/host.mjs) that a kit entry hands its host script. */
+const KIT_HOST = new URL('./kit/host.mjs', import.meta.url).href;
+
 /**
- * Writes each route as `<key>.mjs` in workDir and an entry module that imports `hostScript` and
- * hands it one literal `import('./<key>.mjs')` per route. Literal specifiers are statically
- * analyzable, so Deno loads them without --allow-read; each import is still evaluated on its own,
- * so a route that fails to load fails alone. Returns the entry's path.
+ * Writes each route's source as `<workDir>/<key>.mjs` and returns key -> file path. Throws for a key
+ * that is not made of [a-z0-9-] (the runner interface promises that it is).
  */
-export async function writeHostFiles(workDir: string, routes: RouteModule[], hostScript: string, options: Record<string, unknown> = {}): Promise<string> {
+export async function writeRouteFiles(workDir: string, routes: RouteModule[]): Promise<Map<string, string>> {
+  const files = new Map<string, string>();
   for (const route of routes) {
     if (!/^[a-z0-9-]+$/.test(route.key)) throw new Error(`route key ${JSON.stringify(route.key)} (case ${route.caseId}) is not made of [a-z0-9-]`);
-    await writeFile(join(workDir, `${route.key}.mjs`), route.source);
+    const file = join(workDir, `${route.key}.mjs`);
+    await writeFile(file, route.source);
+    files.set(route.key, file);
   }
+  return files;
+}
+
+/**
+ * Writes each route as `<key>.mjs` in workDir and an entry module that imports `hostScript` and
+ * hands it one literal `import('./<key>.mjs')` per route, the options, and the host helper module
+ * (runners/kit/host.mjs) as a third argument. Literal specifiers are statically analyzable, so Deno
+ * loads them without --allow-read; each import is still evaluated on its own, so a route that fails
+ * to load fails alone. With the 'fd' transport the entry first points the host at fd 3. Returns the
+ * entry's path.
+ */
+export async function writeHostFiles(workDir: string, routes: RouteModule[], hostScript: string, options: Record<string, unknown> = {}, control: ControlTransport = 'ipc'): Promise<string> {
+  await writeRouteFiles(workDir, routes);
   const loaders = routes.map((route) => `  ${JSON.stringify(route.key)}: () => import(${JSON.stringify(`./${route.key}.mjs`)}),`);
   const entry = [
     `import { host } from ${JSON.stringify(pathToFileURL(hostScript).href)};`,
-    `await host({\n${loaders.join('\n')}\n}, ${JSON.stringify(options)});`,
+    ...(control === 'fd'
+      ? [`import * as kit from ${JSON.stringify(KIT_HOST)};`, `kit.useControlFd(${CONTROL_FD});`, `await host({\n${loaders.join('\n')}\n}, ${JSON.stringify(options)}, kit);`]
+      : [`await host({\n${loaders.join('\n')}\n}, ${JSON.stringify(options)});`]),
     '',
   ].join('\n');
   const entryPath = join(workDir, ENTRY_FILE);
@@ -54,46 +77,62 @@ export async function writeHostFiles(workDir: string, routes: RouteModule[], hos
   return entryPath;
 }
 
-// Deno colours some error messages (module resolution hints) even on a pipe.
-// eslint-disable-next-line no-control-regex
-const ANSI_ESCAPES = /\u001b\[[0-9;]*m/g;
-
-/** The host's report as the runner interface's Loaded, with a base URL per served route. */
-export function toLoaded(message: ReadyMessage): Loaded {
-  const urls = new Map<string, string>();
-  const failures = new Map<string, LoadFailure>();
-  for (const [key, port] of Object.entries(message.ports)) urls.set(key, `http://127.0.0.1:${port}`);
-  for (const [key, { name, message: text }] of Object.entries(message.failures)) failures.set(key, { name, message: text.replace(ANSI_ESCAPES, ''), phase: 'load' });
-  return { urls, failures };
+/** Spawns a host in its own process group, with its control channel: an IPC channel, or a pipe as fd 3. */
+export function spawnHost(command: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv; control?: ControlTransport }): TargetProcess {
+  return spawnTarget(command, args, { cwd: options.cwd, env: options.env, extraStdio: [options.control === 'fd' ? 'pipe' : 'ipc'] });
 }
 
 /**
- * Spawns `command args` with an IPC channel and waits for the host's ready message. The host says
- * which route it loads before loading it; each route has its own load timeout (`loadTimeoutMs`), so a
- * route that never finishes loading, or takes the process down while loading, is named in a
- * LoadFault. The process is killed whenever start fails.
+ * Waits for a spawned host's ready message. The host says which route it loads before loading it;
+ * each route has its own load timeout (`loadTimeoutMs`), so a route that never finishes loading, or
+ * takes the process down while loading, is named in a LoadFault. A malformed message (see
+ * kit/control-protocol.ts) fails the start with the line. The process is killed whenever this fails.
  */
-export async function startHost(command: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv; routes: RouteModule[]; timeoutMs?: number }): Promise<{ proc: TargetProcess; loaded: Loaded }> {
-  const proc = spawnTarget(command, args, { cwd: options.cwd, env: options.env, extraStdio: ['ipc'] });
+export async function awaitReady(proc: TargetProcess, options: { command: string; routes: RouteModule[]; timeoutMs?: number; control?: ControlTransport }): Promise<Loaded> {
+  const { command } = options;
   const startTimeoutMs = options.timeoutMs ?? DEFAULT_START_TIMEOUT_MS;
   const loadTimeout = new Map(options.routes.map((r) => [r.key, r.loadTimeoutMs ?? startTimeoutMs]));
+  const keys = new Set(loadTimeout.keys());
   let timer: NodeJS.Timeout | undefined;
   let loading: string | undefined;
+  let settled = false;
   try {
-    const message = await new Promise<ReadyMessage>((resolve, reject) => {
+    return await new Promise<Loaded>((resolve, reject) => {
       const arm = (ms: number, fail: () => Error) => {
         clearTimeout(timer);
         timer = setTimeout(() => reject(fail()), ms);
       };
       arm(startTimeoutMs, () => new Error(`${command} did not start loading its routes within ${startTimeoutMs} ms:\n${proc.outputTail()}`));
-      proc.child.on('message', (message: HostMessage) => {
-        if (message?.type === 'ready') resolve(message);
-        if (message?.type !== 'loading') return;
-        const key = message.key;
-        const ms = loadTimeout.get(key) ?? startTimeoutMs;
-        loading = key;
-        arm(ms, () => new LoadFault(`the route did not finish loading within ${ms} ms`, 'timeout', key, undefined, ms));
-      });
+      const take = (parsed: ParsedMessage, line?: { number: number; text: string }) => {
+        if (settled) return;
+        if ('error' in parsed) {
+          const where = line ? ` (control line ${line.number}: ${JSON.stringify(line.text.slice(0, 200))})` : '';
+          reject(new Error(`${command} sent a malformed control message${where}: ${parsed.error}`));
+          return;
+        }
+        if ('ignored' in parsed) return;
+        const message = parsed.message;
+        if (message.type === 'ready') {
+          resolve(readyToLoaded(message));
+          return;
+        }
+        const ms = loadTimeout.get(message.key) ?? startTimeoutMs;
+        loading = message.key;
+        arm(ms, () => new LoadFault(`the route did not finish loading within ${ms} ms`, 'timeout', message.key, undefined, ms));
+      };
+      if (options.control === 'fd') {
+        const channel = proc.child.stdio[CONTROL_FD] as Readable | null | undefined;
+        if (!channel) throw new Error(`${command} was spawned without a control channel on fd ${CONTROL_FD}`);
+        const reader = new ControlLineReader(keys, take);
+        channel.on('error', () => {}); // the host's exit says what happened
+        channel.on('data', (chunk: Buffer) => reader.push(chunk));
+        channel.once('end', () => {
+          reader.end();
+          if (!settled) setTimeout(() => reject(new Error(`${command} closed its control channel (fd ${CONTROL_FD}) before it was ready:\n${proc.outputTail()}`)), CHANNEL_CLOSED_GRACE_MS).unref();
+        });
+      } else {
+        proc.child.on('message', (message: unknown) => take(checkMessage(message, keys)));
+      }
       void proc.exited.then(async (exited) => {
         // 'exit' may come before the last of the output: give the pipes a moment to close.
         await Promise.race([once(proc.child, 'close'), sleep(OUTPUT_DRAIN_MS)]);
@@ -103,14 +142,20 @@ export async function startHost(command: string, args: string[], options: { cwd:
         else reject(new Error(`${command} exited before its routes were ready (${how})${exit.stderrTail ? `:\n${exit.stderrTail}` : ''}`));
       });
     });
-    return { proc, loaded: toLoaded(message) };
   } catch (error) {
     // A route that hangs its host gets no grace: the process is stuck either way.
     await proc.kill(error instanceof LoadFault ? 0 : undefined);
     throw error;
   } finally {
+    settled = true;
     clearTimeout(timer);
   }
+}
+
+/** Spawns `command args` with its control channel and waits for the host's ready message (see awaitReady). */
+export async function startHost(command: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv; routes: RouteModule[]; timeoutMs?: number; control?: ControlTransport }): Promise<{ proc: TargetProcess; loaded: Loaded }> {
+  const proc = spawnHost(command, args, options);
+  return { proc, loaded: await awaitReady(proc, { ...options, command }) };
 }
 
 /** Runs `command --version` and returns group 1 of `pattern` matched against what it prints. */

@@ -9,6 +9,7 @@ import { EDGECOMPAT_VERSION } from '../version.ts';
 import { EXIT_INTERNAL, EXIT_USAGE } from './exit-codes.ts';
 import { registerBundleCommand } from './bundle-command.ts';
 import { registerCheckCommand } from './check-command.ts';
+import { registerCheckRunnerCommand } from './check-runner-command.ts';
 import { registerDiffCommand } from './diff-command.ts';
 import { registerExpectationsCommand } from './expectations-command.ts';
 import { listCommand } from './list-command.ts';
@@ -64,6 +65,7 @@ export function buildProgram(): Command {
   registerServeCommand(program);
   registerBundleCommand(program);
   registerCheckCommand(program);
+  registerCheckRunnerCommand(program);
   registerReportCommand(program);
   registerMergeCommand(program);
   registerDiffCommand(program);
