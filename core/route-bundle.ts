@@ -36,6 +36,33 @@ export interface BundleOptions {
    * platforms that deploy WebAssembly modules beside the code do (for measuring; no runner hosts them).
    */
   wasm?: boolean;
+  /**
+   * An ES module to host in the route's place, which imports the route as {@link ROUTE_SPECIFIER}
+   * (core/route-modules.ts gives a route that exports HTTP method handlers a default export this
+   * way). The route is then always bundled, its own files and packages as usual.
+   */
+  wrapper?: string;
+}
+
+/** The specifier by which a {@link BundleOptions.wrapper} imports the route it wraps. */
+export const ROUTE_SPECIFIER = 'edgecompat:route';
+
+/**
+ * Resolves {@link ROUTE_SPECIFIER} to the route: its file (which ownFiles then loads), or for an
+ * inline route its source, resolving its imports from its case file's folder.
+ */
+function wrappedRoute(origin: RouteOrigin, sourcefile: string): Plugin {
+  return {
+    name: 'edgecompat-wrapped-route',
+    setup(b) {
+      b.onResolve({ filter: /^edgecompat:route$/ }, () => (origin.file ? { path: origin.file } : { path: sourcefile, namespace: 'edgecompat-route' }));
+      b.onLoad({ filter: /.*/, namespace: 'edgecompat-route' }, async () => ({
+        contents: await protectRequire(origin.source, origin.lang === 'ts' ? 'ts' : 'js', sourcefile),
+        loader: 'js',
+        resolveDir: origin.resolveDir,
+      }));
+    },
+  };
 }
 
 /** Marks `.wasm` imports external and collects their absolute paths. */
@@ -94,6 +121,7 @@ export async function bundleRoute(origin: RouteOrigin, bundling: Bundling = DEFA
     // 1. Types stripped, and nothing more, is what a runner gets when it bundles nothing itself.
     const stripped = origin.lang === 'ts' ? (await transform(origin.source, { loader, format: 'esm', target: 'esnext', sourcefile })).code : origin.source;
     if (bundling.kind === 'platform') return { source: stripped };
+    const wrapper = options.wrapper;
     // 2. Built-ins are the runtime's to accept or refuse, unless the platform lists the only ones it offers.
     const supported = bundling.nodeBuiltins?.supported;
     const external = [...(supported ? supported.flatMap((name) => [name, `node:${name}`]) : ['node:*', ...nodeBuiltinNames()]), ...(bundling.provided ?? [])];
@@ -101,11 +129,13 @@ export async function bundleRoute(origin: RouteOrigin, bundling: Bundling = DEFA
     const imports = (await moduleImports(origin.source, loader, sourcefile)).filter((i) => i.kind === 'import-statement' || i.kind === 'dynamic-import').map((i) => i.path);
     const refusable = supported !== undefined && imports.some((i) => isNodeBuiltin(i) && !external.includes(i));
     // 3. Nothing to bundle: the route as written.
-    if (!refusable && imports.every(isNodeBuiltin)) return { source: stripped };
+    if (!wrapper && !refusable && imports.every(isNodeBuiltin)) return { source: stripped };
     const wasm: string[] = [];
-    // 4. Bundle the route, its files and its packages into one ES module.
+    const plugins = [...(options.wasm ? [wasmModules(wasm)] : []), ...(wrapper ? [wrappedRoute(origin, sourcefile)] : []), ownFiles];
+    // 4. Bundle the route (or its wrapper, with the route), its files and its packages into one ES module.
+    const entry = wrapper ?? (await protectRequire(origin.source, loader, sourcefile));
     const result = await build({
-      stdin: { contents: await protectRequire(origin.source, loader, sourcefile), loader: 'js', resolveDir: origin.resolveDir, sourcefile },
+      stdin: { contents: entry, loader: 'js', resolveDir: origin.resolveDir, sourcefile: wrapper ? 'edgecompat-wrapper.js' : sourcefile },
       bundle: true,
       write: false,
       format: 'esm',
@@ -115,7 +145,7 @@ export async function bundleRoute(origin: RouteOrigin, bundling: Bundling = DEFA
       conditions: bundling.conditions,
       mainFields: bundling.mainFields ?? ['module', 'main'],
       external,
-      plugins: options.wasm ? [wasmModules(wasm), ownFiles] : [ownFiles],
+      plugins,
       logLevel: 'silent',
     });
     const source = result.outputFiles[0].text.replaceAll(REQUIRE_PLACEHOLDER, 'require');

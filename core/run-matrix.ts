@@ -10,7 +10,7 @@ import { createClientAgent } from './client.ts';
 import { runColumn } from './engine.ts';
 import type { Recorder } from './recorder.ts';
 import { REPORT_SCHEMA_VERSION, type CaseEntry, type Report, type Result, type TargetRun } from './report-types.ts';
-import { caseSetHash, prepareRoute, type PreparedRoute } from './route-modules.ts';
+import { caseSetHash, methodExports, prepareRoute, type PreparedRoute } from './route-modules.ts';
 import type { Case, Status } from './types.ts';
 import { EDGECOMPAT_VERSION } from './version.ts';
 import type { Bundling, Runner, RunnerFactory, TargetConfig, TargetInfo } from '../runners/types.ts';
@@ -209,6 +209,9 @@ export function skipReason(target: TargetConfig, testCase: Case, runner: Runner,
   const missing = testCase.requires?.filter((r) => !runner.provides?.includes(r)) ?? [];
   if (missing.includes('platform-cache')) {
     return `needs a platform's HTTP cache in front of the route; ${target.name} is the runtime alone (see the +cache columns, or run --url against a deployment)`;
+  }
+  if (runner.routeShapes && !runner.routeShapes.includes('method-exports') && methodExports(testCase.route, testCase.routeLang)) {
+    return `its route exports HTTP method handlers (a Next.js route handler); ${target.name} hosts a default export only`;
   }
   const standsFor = columnPlatform(target, sizeLimit);
   if (testCase.platform && testCase.platform !== standsFor) {

@@ -135,6 +135,13 @@ export interface Runner {
    */
   readonly provides?: Requirement[];
   /**
+   * The route module shapes this target can host: a default export (a handler or `{ fetch }`), and
+   * HTTP method exports (a Next.js App Router route handler). Default: both (elsewhere than Next, a
+   * method-exports module gets a dispatcher, core/route-modules.ts). A case whose route has a shape
+   * the target cannot host is SKIP there: Next's pages router hosts a default export only.
+   */
+  readonly routeShapes?: RouteShape[];
+  /**
    * What the platform's deploy counts toward its code-size limit for a route, once prepare() has run,
    * when that is not the route's bundle (`RouteModule.source`): Next's own build output. Undefined for
    * a route the build refused.
@@ -145,6 +152,9 @@ export interface Runner {
   /** What the started target printed after `cursor`, as a bounded excerpt. */
   outputSince?(cursor: number): string;
 }
+
+/** A route module's shape: what it exports for the target to call. */
+export type RouteShape = 'default-export' | 'method-exports';
 
 /** How a runner keeps cases apart. */
 export interface Isolation {

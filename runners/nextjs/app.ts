@@ -7,6 +7,11 @@
  * `{ fetch }` object is adapted by forwarding every argument to `fetch`):
  * - pages router: `pages/api/ec/<key>.js` with `export const config = { runtime: 'edge' }`
  * - app router:   `app/api/ec/<key>/route.js` with `export const runtime = 'edge'`
+ * A module that exports HTTP method handlers instead of a default export (an App Router route
+ * handler, core/route-modules.ts methodExports) has its own method exports re-exported by the app
+ * router's entry, so Next dispatches them itself (405, HEAD, OPTIONS) as in the route's own app. The
+ * pages router hosts a default export only: its entry stays the same, and Next's build refuses such
+ * a module there ("Export default doesn't exist in target module").
  * The entries are static routes, and one rewrite in next.config sends every sub-path of
  * `/api/ec/<key>` to its entry. A dynamic segment (`[[...path]]`) would not do: Next appends a
  * dynamic route's params to the query string of the URL an edge route sees (`?sort=asc&path=items`),
@@ -30,6 +35,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
+import { methodExports } from '../../core/route-modules.ts';
 import type { RouteModule } from '../types.ts';
 import { commonAncestor, inputFolders, type RouteInputs } from './route-inputs.ts';
 
@@ -93,9 +99,12 @@ function specifier(home: RouteHome, entryPath: string, dir: string): string {
   return path.startsWith('.') ? path : `./${path}`;
 }
 
-function entry(home: RouteHome, entryPath: string, options: AppOptions): string {
+function entry(home: RouteHome, entryPath: string, options: AppOptions, route: RouteModule): string {
   const router = options.router;
-  const lines = [`import route from ${JSON.stringify(specifier(home, entryPath, options.dir))};`];
+  const from = JSON.stringify(specifier(home, entryPath, options.dir));
+  const methods = router === 'app' ? methodExports(route.source, 'js') : undefined;
+  if (methods) return `export { ${methods.join(', ')} } from ${from};\nexport const runtime = 'edge';\n`;
+  const lines = [`import route from ${from};`];
   if (router === 'pages') lines.push("export const config = { runtime: 'edge' };", ADAPT, 'export default handler;');
   else lines.push("export const runtime = 'edge';", ADAPT, `export { ${METHODS.map((method) => `handler as ${method}`).join(', ')} };`);
   return `${lines.join('\n')}\n`;
@@ -135,6 +144,12 @@ export interface AppOptions {
   /** The edgecompat package root: the app dir must lie under it so that next, react, react-dom resolve. */
   packageRoot: string;
   /**
+   * The folder whose node_modules holds next, react and react-dom, when it is not the package root's
+   * (edgecompat installed as a dependency, its own dependencies hoisted beside it): Turbopack's root
+   * must hold it too.
+   */
+  modulesRoot?: string;
+  /**
    * The app directory (entries import routes from elsewhere by paths relative to it). While the
    * hash is computed, a sibling of the final directory: the relative paths are the same.
    */
@@ -166,7 +181,7 @@ export function appPlan(routes: RouteModule[], options: AppOptions): AppPlan {
   const files = new Map<string, string>();
   const beside = new Map<string, string>();
   const routeFiles = new Map<string, string[]>();
-  const folders = [options.packageRoot];
+  const folders = [options.packageRoot, ...(options.modulesRoot ? [options.modulesRoot] : [])];
   let external = false;
   // No "type": "module" at the app's root: with it, `next build --webpack` fails to collect page
   // data for every app-router edge route (route_client-reference-manifest.js is missing; next
@@ -179,7 +194,7 @@ export function appPlan(routes: RouteModule[], options: AppOptions): AppPlan {
     const inputs = options.inputs?.get(route.key);
     const home = routeHome(route, inputs, tag);
     const entryPath = routeEntryPath(route.key, options.router);
-    files.set(entryPath, entry(home, entryPath, options));
+    files.set(entryPath, entry(home, entryPath, options, route));
     if (home.kind === 'app') files.set(home.path, home.content);
     if (home.kind === 'beside') beside.set(home.file, home.content);
     if (home.kind !== 'app') {

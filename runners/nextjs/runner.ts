@@ -111,7 +111,7 @@ export const nextjsRunner: RunnerFactory = (settings, ctx): NextjsRunner => {
     const next = binary();
     // 1. The app as files, and the hash of everything that goes into its build.
     const tools = { generator: GENERATOR_VERSION, next: nextVersion(next) ?? next, router, bundler, node: process.version };
-    const { plan, hash, dir } = await planBuild(routes, { router, bundler, packageRoot: PACKAGE_ROOT }, tools);
+    const { plan, hash, dir } = await planBuild(routes, { router, bundler, packageRoot: PACKAGE_ROOT, modulesRoot: modulesRoot() }, tools);
     // 2. A finished build for this hash, or a new one.
     let reused = true;
     const record =
@@ -136,6 +136,8 @@ export const nextjsRunner: RunnerFactory = (settings, ctx): NextjsRunner => {
     // context, and those contexts share Headers, Request and Response (seen with next 16.4.6), so one
     // server for every route would let a route that patches them change the others' results.
     isolation: { description: 'a next server per route, all from one build of every route', maxRoutesPerStart: 1 },
+    // The pages router's API routes are default exports; route handlers (method exports) are the app router's.
+    routeShapes: router === 'pages' ? ['default-export'] : ['default-export', 'method-exports'],
     // What next's server printed while a case ran (a route's error, such as "TypeError: immutable").
     outputCursor: () => served?.host.outputCursor() ?? 0,
     outputSince: (cursor) => served?.host.outputSince(cursor) ?? '',
@@ -209,3 +211,12 @@ export const nextjsRunner: RunnerFactory = (settings, ctx): NextjsRunner => {
     serverPid: () => served?.host.child.pid,
   };
 };
+
+/**
+ * The folder whose node_modules holds next, as Node resolves it from the package: the package root
+ * in this repository, the project's root once edgecompat is installed as a dependency.
+ */
+function modulesRoot(): string {
+  const nextPackage = createRequire(join(PACKAGE_ROOT, 'package.json')).resolve('next/package.json');
+  return dirname(dirname(dirname(nextPackage)));
+}
