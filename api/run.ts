@@ -42,6 +42,7 @@ export async function plan(options: RunOptions = {}): Promise<RunPlan> {
     expectations: options.expectations ?? config?.expectations,
     runner: options.runner ?? (config?.runners.length ? config.runners : undefined),
     columns: [...(config?.columns ?? []), ...(options.columns ?? [])],
+    configFile: options.configFile ?? config?.file,
   });
 }
 

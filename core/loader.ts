@@ -28,7 +28,7 @@ export async function findCaseFiles(patterns: string[], cwd = process.cwd()): Pr
   const files: string[] = [];
   const problems: Problem[] = [];
   // node_modules is skipped inside a suite, not above it: the shipped suites live in one once installed.
-  const ignore = ['**/node_modules/**', `**/${FEATURES_FILE}`];
+  const ignore = ['**/node_modules/**', `**/${FEATURES_FILE}`, '**/edgecompat.config.{yaml,yml}'];
   for (const pattern of patterns) {
     const full = resolve(cwd, pattern);
     if (existsSync(full) && statSync(full).isDirectory()) files.push(...(await glob('**/*.{yaml,yml}', { cwd: full, absolute: true, ignore })));

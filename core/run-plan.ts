@@ -33,6 +33,8 @@ export interface PlanOptions {
   runner?: string[];
   /** Columns defined by a config file; selectable by name. */
   columns?: TargetConfig[];
+  /** The config file the columns come from, for messages. */
+  configFile?: string;
   /** A file of known results that are not PASS. */
   expectations?: string;
 }
@@ -65,7 +67,13 @@ export async function planRun(options: PlanOptions): Promise<RunPlan> {
   }
   const plugins = await loadPlugins(options.runner ?? []);
   const runners = { ...RUNNERS, ...plugins.runners };
-  const known = [...TARGETS, ...plugins.targets, ...(options.columns ?? [])];
+  // A config's own columns come first: one named like a built-in column replaces it.
+  const columns = options.columns ?? [];
+  for (const column of columns) {
+    if (!runners[column.runner]) throw new InputError([{ file: options.configFile ?? 'targets', path: '/targets', message: `column "${column.name}" names the runner "${column.runner}", which is neither built in (${Object.keys(RUNNERS).join(', ')}) nor a plug-in's` }]);
+    plugins.checkColumn(column);
+  }
+  const known = [...columns, ...TARGETS, ...plugins.targets];
   const named = options.targets ? selectTargets(options.targets, known) : options.url?.length ? [] : defaultTargets();
   const chosen = [...named, ...urlTargets(options.url ?? [])];
   const targets = [...chosen, ...plugins.targets.filter((t) => !chosen.some((c) => c.name === t.name))];

@@ -90,6 +90,17 @@ describe('edgecompat.config', () => {
     expect(ran.stderr).not.toMatch(/\n\s+at /);
   });
 
+  it('lets a column of its own replace a built-in one of the same name, and refuses an unknown runner', () => {
+    writeFileSync(join(dir, 'replace.yaml'), `suites: [${JSON.stringify(SUITE)}]\ntargets: [{ name: node, runner: node, settings: { sizeLimit: acme/tiny } }]\nprofiles: [acme.yaml]\nout: replaced\nreporters: [json]\n`);
+    const ran = edgecompat(['run', '--config', 'replace.yaml', '--filter', 'basics/basics/streamed', '--exit-zero']);
+    expect(ran.status, ran.stderr).toBe(0);
+    expect(report('replaced').results.map((r) => [r.target, r.status])).toEqual([['node', 'FAIL']]);
+    writeFileSync(join(dir, 'unknown-runner.yaml'), 'targets: [{ name: mine, runner: nope }]\n');
+    const refused = edgecompat(['run', '--config', 'unknown-runner.yaml']);
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toContain('unknown-runner.yaml /targets: column "mine" names the runner "nope", which is neither built in');
+  });
+
   it('refuses a --config that does not exist', () => {
     const ran = edgecompat(['list', '--config', 'missing.yaml']);
     expect(ran.status).toBe(2);

@@ -19,8 +19,6 @@ import { writeRenderings, type ReporterName } from './write-renderings.ts';
 
 /** The options of `edgecompat run`, as commander parses them (with the config applied). */
 export interface RunCommandOptions extends PlanOptions {
-  /** The config file the options came from, for the log line. */
-  configFile?: string;
   out: string;
   concurrency: number;
   jobs: number;
