@@ -39,6 +39,7 @@ export async function plan(options: RunOptions = {}): Promise<RunPlan> {
     ...options,
     suite: options.suite ?? config?.suites ?? [DEFAULT_SUITE],
     targets: options.targets ?? config?.targetNames,
+    targetsAt: options.targets ? undefined : config?.targetsAt,
     expectations: options.expectations ?? config?.expectations,
     runner: options.runner ?? (config?.runners.length ? config.runners : undefined),
     columns: [...(config?.columns ?? []), ...(options.columns ?? [])],

@@ -22,6 +22,8 @@ export interface RawCaseFile {
 export interface RawCase {
   id: string;
   title: string;
+  /** Known to give different statuses from run to run, and why (npm run flakes lists it apart). */
+  flaky?: { reason: string };
   source?: string;
   tags?: string[];
   timeoutMs?: number;

@@ -3,11 +3,13 @@
  * expectations, reporters, profiles, plug-in runners, output folder), in one file validated by
  * schemas/config.schema.json. Paths in it are relative to the file; command-line flags override it.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { InputError } from './input-error.ts';
 import { validateConfig } from './schemas.ts';
-import { parseYamlFile } from './yaml-file.ts';
+import { addProfileFiles } from './profiles.ts';
+import { MAX_YAML_BYTES, parseYamlFile, pointer, readInputFile } from './yaml-file.ts';
+import { columnSizeLimit } from '../runners/size-limits.ts';
 import type { TargetConfig } from '../runners/types.ts';
 
 /** The names looked for, in this order, in the working folder when no --config is given. */
@@ -24,6 +26,12 @@ export interface ConfigFile {
   out?: string;
 }
 
+/** Where a list of target names was written: a config file and each name's line. */
+export interface TargetsSource {
+  file: string;
+  lines: Array<number | undefined>;
+}
+
 /** A config with its paths made absolute, and where it came from. */
 export interface Config {
   /** The config file (absolute). */
@@ -31,6 +39,8 @@ export interface Config {
   suites?: string[];
   /** Column names to select among the known ones. */
   targetNames?: string[];
+  /** Where each of targetNames is written (the file as shown, and each name's line), for messages. */
+  targetsAt?: TargetsSource;
   /** Columns the config defines itself (a runner with settings). */
   columns: TargetConfig[];
   expectations?: string;
@@ -57,13 +67,7 @@ export function findConfig(explicit: string | undefined, cwd = process.cwd()): C
 /** Reads and validates one config file; `cwd` only shortens the file name in messages. */
 export function readConfig(file: string, cwd = process.cwd()): Config {
   const shown = relative(cwd, file) || file;
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new InputError([{ file: shown, message: `cannot read the config: ${(error as Error).message}` }]);
-  }
-  const parsed = parseYamlFile<ConfigFile>(shown, text, validateConfig);
+  const parsed = parseYamlFile<ConfigFile>(shown, readInputFile(file, shown, MAX_YAML_BYTES), validateConfig);
   if (!parsed.data) throw new InputError(parsed.problems);
   const data = parsed.data;
   const columns = (data.targets ?? []).filter((t) => typeof t !== 'string').map((t) => ({ ...t, settings: t.settings ?? {} }));
@@ -75,10 +79,11 @@ export function readConfig(file: string, cwd = process.cwd()): Config {
   }
   const base = dirname(file);
   const at = (path: string) => (isAbsolute(path) ? path : resolve(base, path));
-  return {
+  const config: Config = {
     file,
     suites: data.suites?.map(at),
     targetNames: data.targets ? (data.targets.map((t) => (typeof t === 'string' ? t : t.name))) : undefined,
+    targetsAt: data.targets ? { file: shown, lines: data.targets.map((_, i) => parsed.lineOf(['targets', i])) } : undefined,
     columns,
     expectations: data.expectations && at(data.expectations),
     reporters: data.reporters,
@@ -86,4 +91,60 @@ export function readConfig(file: string, cwd = process.cwd()): Config {
     runners: (data.runners ?? []).map(at),
     out: data.out && at(data.out),
   };
+  const problems = pathProblems(data, config);
+  if (problems.length === 0) problems.push(...sizeLimitProblems(data, config));
+  if (problems.length > 0) throw new InputError(problems.map(({ path, message }) => ({ file: shown, line: parsed.lineOf(path), path: pointer(path), message })));
+  return config;
+}
+
+type FieldProblem = { path: Array<string | number>; message: string };
+
+/**
+ * The paths a config names must be there, as what they are: suites (but globs), the expectations
+ * file, profile files and runner modules; `out` may not be a file. Said here, at the config's line,
+ * rather than later under another name.
+ */
+function pathProblems(data: ConfigFile, config: Config): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  const kind = (path: string) => (existsSync(path) ? (statSync(path).isDirectory() ? 'folder' : 'file') : undefined);
+  config.suites?.forEach((path, i) => {
+    if (!/[*?[{]/.test(data.suites![i]) && !kind(path)) problems.push({ path: ['suites', i], message: `no such file or folder: ${data.suites![i]}` });
+  });
+  const files: Array<[Array<string | number>, string, string]> = [
+    ...(config.expectations ? [[['expectations'], data.expectations!, config.expectations] as [Array<string | number>, string, string]] : []),
+    ...config.profiles.map((path, i): [Array<string | number>, string, string] => [['profiles', i], data.profiles![i], path]),
+    ...config.runners.map((path, i): [Array<string | number>, string, string] => [['runners', i], data.runners![i], path]),
+  ];
+  for (const [path, written, absolute] of files) {
+    const found = kind(absolute);
+    if (found !== 'file') problems.push({ path, message: found ? `${written} is a folder, not a file` : `no such file: ${written}` });
+  }
+  if (config.out && kind(config.out) === 'file') problems.push({ path: ['out'], message: `${data.out} is a file: out is the folder the reports are written to` });
+  return problems;
+}
+
+/**
+ * A column's `sizeLimit` setting must name a plan of a known profile (the config's own profiles
+ * included), as the run will resolve it: a mistake here would otherwise surface once the run began.
+ */
+function sizeLimitProblems(data: ConfigFile, config: Config): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  // The config's own profiles are known first (a bad one is an InputError naming its file).
+  if ((data.targets ?? []).some((t) => typeof t !== 'string' && t.settings?.sizeLimit !== undefined)) addProfileFiles(config.profiles);
+  (data.targets ?? []).forEach((t, i) => {
+    if (typeof t === 'string' || t.settings?.sizeLimit === undefined) return;
+    const path = ['targets', i, 'settings', 'sizeLimit'];
+    const setting = t.settings.sizeLimit;
+    if (typeof setting !== 'string') {
+      problems.push({ path, message: 'must be a string: a plan ("pro"), a profile and plan ("vercel/pro"), or "none"' });
+      return;
+    }
+    try {
+      columnSizeLimit({ ...t, settings: t.settings });
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error;
+      problems.push(...error.problems.map((p) => ({ path, message: `${setting}: ${p.message}` })));
+    }
+  });
+  return problems;
 }

@@ -196,7 +196,7 @@ async function runBatch(batch: Case[], runner: Runner, context: BatchContext, ra
     const began = performance.now();
     const cursor = runner.outputCursor?.();
     const observation = await runCase(testCase, job.routes.get(testCase.id)!.module.key, loaded, job.agent, stop);
-    const output = cursor === undefined ? '' : (runner.outputSince?.(cursor) ?? '');
+    const output = cursor === undefined ? '' : await outputAfter(runner, cursor, observation);
     return { testCase, observation: output ? { ...observation, output } : observation, durationMs: performance.now() - began };
   };
 
@@ -328,4 +328,19 @@ async function runSolo(testCase: Case, current: Started, job: ColumnJob, runOne:
 
 function describeExit(exit: Exit): string {
   return exit.signal ? `signal ${exit.signal}` : `exit code ${exit.exitCode}`;
+}
+
+/** How long to wait for what a target prints about a failed response; its pipe may lag the response. */
+const OUTPUT_SETTLE_MS = 300;
+
+/**
+ * What the target printed while the case ran. After a response that failed (a 5xx, a transport
+ * error), the error the runtime prints may reach edgecompat's end of the pipe after the response:
+ * wait for it a little (it only goes into the message, never into the verdict).
+ */
+async function outputAfter(runner: Runner, cursor: number, observation: Observation): Promise<string> {
+  const read = () => runner.outputSince?.(cursor) ?? '';
+  const failed = observation.steps.some((step) => (step.status ?? 0) >= 500 || step.error);
+  for (let waited = 0; failed && !read() && waited < OUTPUT_SETTLE_MS; waited += 20) await sleep(20);
+  return read();
 }

@@ -13,14 +13,13 @@
  * ```
  * An exact id wins over a glob; among globs, the longest pattern that matches wins.
  */
-import { readFileSync } from 'node:fs';
 import picomatch from 'picomatch';
 import { Document } from 'yaml';
-import { InputError } from './input-error.ts';
+import { InputError, type Problem } from './input-error.ts';
 import type { Report } from './report-types.ts';
 import { validateExpectations } from './schemas.ts';
 import type { Status } from './types.ts';
-import { parseYamlFile } from './yaml-file.ts';
+import { MAX_YAML_BYTES, parseYamlFile, pointer, readInputFile } from './yaml-file.ts';
 
 /** An expectations file as written. */
 export interface ExpectationsFile {
@@ -34,14 +33,22 @@ export type ExpectedStatus = (caseId: string, target: string) => Status;
 
 /** Reads, parses and validates an expectations file; problems throw InputError (exit 2). */
 export function readExpectations(file: string): ExpectationsFile {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new InputError([{ file, message: `cannot read the expectations file: ${(error as Error).message}` }]);
-  }
-  const parsed = parseYamlFile<ExpectationsFile>(file, text, validateExpectations);
+  const parsed = parseYamlFile<ExpectationsFile>(file, readInputFile(file, file, MAX_YAML_BYTES), validateExpectations);
   if (!parsed.data) throw new InputError(parsed.problems);
+  // Every id glob must compile, as the run will compile it (picomatch refuses, for one, a pattern
+  // longer than it reads).
+  const problems: Problem[] = [];
+  for (const [target, entries] of Object.entries(parsed.data.targets ?? {})) {
+    for (const pattern of Object.keys(entries)) {
+      try {
+        picomatch(pattern);
+      } catch (error) {
+        const path = ['targets', target, pattern];
+        problems.push({ file, line: parsed.lineOf(path), path: pointer(path), message: `not a case id or id glob: ${(error as Error).message}` });
+      }
+    }
+  }
+  if (problems.length > 0) throw new InputError(problems);
   return parsed.data;
 }
 

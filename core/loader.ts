@@ -12,6 +12,7 @@ import { sizeLimitIds } from './code-size.ts';
 import { profileNames } from './profiles.ts';
 import { PAYLOAD_TOKEN } from './payload.ts';
 import { probeRoute, supportProbeRoute } from './probe.ts';
+import { MAX_YAML_BYTES, readInputFile } from './yaml-file.ts';
 import type { Case, RequestSpec, ResponseExpect, Step } from './types.ts';
 
 /** A case's timeout when neither the case nor its file gives one. */
@@ -49,7 +50,15 @@ export async function loadCases(patterns: string[], cwd = process.cwd()): Promis
   const firstSeen = new Map<string, string>();
   for (const absolute of files) {
     const file = relative(cwd, absolute) || absolute;
-    const parsed = parseCaseFile(file, readFileSync(absolute, 'utf8'));
+    let text: string;
+    try {
+      text = readInputFile(absolute, file, MAX_YAML_BYTES);
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error;
+      problems.push(...error.problems);
+      continue;
+    }
+    const parsed = parseCaseFile(file, text);
     problems.push(...parsed.problems);
     if (!parsed.data) continue;
     parsed.data.cases.forEach((raw, index) => {
@@ -64,9 +73,20 @@ export async function loadCases(patterns: string[], cwd = process.cwd()): Promis
         problems.push({ ...at('id'), message: `id "${raw.id}" must begin with its area "${parsed.data!.area}/"` });
       }
       let routeFile: string | undefined;
+      let routeText: string | undefined;
       if (raw.route && typeof raw.route === 'object') {
         routeFile = join(dirname(absolute), raw.route.file);
-        if (!existsSync(routeFile)) problems.push({ ...at('route'), message: `route file not found: ${relative(cwd, routeFile)}` });
+        const shown = relative(cwd, routeFile);
+        if (!existsSync(routeFile)) problems.push({ ...at('route'), message: `route file not found: ${shown}` });
+        else if (!statSync(routeFile).isFile()) problems.push({ ...at('route'), message: `route file is not a file: ${shown}` });
+        else {
+          // Read as the runtimes read a module: UTF-8, whatever it holds (a syntax error is the runtime's to refuse).
+          try {
+            routeText = readFileSync(routeFile, 'utf8');
+          } catch (error) {
+            problems.push({ ...at('route'), message: `cannot read the route file ${shown}: ${(error as Error).message}` });
+          }
+        }
       }
       if ((raw.expect as ResponseExpect | undefined)?.invocation) {
         problems.push({ ...at('expect'), message: 'invocation compares a response with an earlier one: give requests (two or more), not request and expect' });
@@ -92,20 +112,20 @@ export async function loadCases(patterns: string[], cwd = process.cwd()): Promis
       if (raw.payload && !(typeof raw.route === 'string' && raw.route.includes(PAYLOAD_TOKEN))) {
         problems.push({ ...at('payload'), message: `a payload needs an inline route with the string ${PAYLOAD_TOKEN} where the generated content goes` });
       }
-      if (problems.length === 0) cases.push({ ...normalise(parsed.data!, raw, file, routeFile, cwd), line: parsed.lineOf(['cases', index, 'id']) });
+      if (problems.length === 0) cases.push({ ...normalise(parsed.data!, raw, file, routeFile, routeText, cwd), line: parsed.lineOf(['cases', index, 'id']) });
     });
   }
   if (problems.length > 0) throw new InputError(problems);
   return cases;
 }
 
-function normalise(fileData: RawCaseFile, raw: RawCase, file: string, routeFile: string | undefined, cwd: string): Case {
+function normalise(fileData: RawCaseFile, raw: RawCase, file: string, routeFile: string | undefined, routeText: string | undefined, cwd: string): Case {
   let route: string;
   let routeLang: Case['routeLang'] = 'js';
   if (raw.probe?.api !== undefined) route = supportProbeRoute(raw.probe.api, raw.probe.call);
   else if (raw.probe) route = probeRoute(raw.probe.expr!);
   else if (routeFile) {
-    route = readFileSync(routeFile, 'utf8');
+    route = routeText!;
     routeLang = routeFile.endsWith('.ts') ? 'ts' : 'js';
   } else route = raw.route as string;
   return {
@@ -127,6 +147,7 @@ function normalise(fileData: RawCaseFile, raw: RawCase, file: string, routeFile:
     ...((raw.sizeLimit ?? fileData.sizeLimit) ? { sizeLimit: raw.sizeLimit ?? fileData.sizeLimit } : {}),
     ...((raw.platform ?? fileData.platform) ? { platform: raw.platform ?? fileData.platform } : {}),
     ...(raw.payload ? { payload: raw.payload as Case['payload'] } : {}),
+    ...(raw.flaky ? { flaky: { reason: raw.flaky.reason } } : {}),
     steps: steps(raw),
   };
 }

@@ -2,6 +2,7 @@
  * The planner: which cases run (filter by id pattern, area and tag; a stable shard), and on which
  * columns (target names from the registry).
  */
+import type { TargetsSource } from './config.ts';
 import { createHash } from 'node:crypto';
 import picomatch from 'picomatch';
 import { InputError } from './input-error.ts';
@@ -44,10 +45,13 @@ export function shardCases(cases: Case[], shard: { index: number; count: number 
 }
 
 /** Resolves target names against the known columns; unknown names are an InputError. */
-export function selectTargets(names: string[], known: TargetConfig[]): TargetConfig[] {
+export function selectTargets(names: string[], known: TargetConfig[], from?: TargetsSource): TargetConfig[] {
   const unknown = names.filter((n) => !known.some((t) => t.name === n));
   if (unknown.length > 0) {
-    throw new InputError([{ file: '--targets', message: `unknown target ${unknown.map((n) => `"${n}"`).join(', ')}; known: ${known.map((t) => t.name).join(', ')}` }]);
+    const knownNames = known.map((t) => t.name).join(', ');
+    // Names from a config are refused at their line; names from the command line name the flag.
+    if (from) throw new InputError(unknown.map((n) => ({ file: from.file, line: from.lines[names.indexOf(n)], path: `/targets/${names.indexOf(n)}`, message: `unknown target "${n}"; known: ${knownNames}` })));
+    throw new InputError([{ file: '--targets', message: `unknown target ${unknown.map((n) => `"${n}"`).join(', ')}; known: ${knownNames}` }]);
   }
   return names.map((n) => known.find((t) => t.name === n)!);
 }

@@ -25,6 +25,8 @@ export interface TargetRun {
   endedAt: string;
   /** How the column kept cases apart ("a process per route" ...), as its runner says. */
   isolation?: string;
+  /** What a route could reach on the column (files, network, environment), as its runner says. */
+  access?: { files: string; network: string; env: string };
   /** Set when the whole column was skipped (runtime not installed ...). */
   skipped?: string;
   /** The code-size limit the column deployed routes under (its platform profile's plan). */
@@ -37,7 +39,7 @@ export interface TargetRun {
  * A case as the report keeps it: enough to render and to re-run it. `route` is the route's source as
  * written (for a probe: the generated module).
  */
-export type CaseEntry = Pick<Case, 'id' | 'title' | 'area' | 'feature' | 'tags' | 'source' | 'file' | 'line' | 'route' | 'probe' | 'refused' | 'steps'>;
+export type CaseEntry = Pick<Case, 'id' | 'title' | 'area' | 'feature' | 'tags' | 'source' | 'file' | 'line' | 'route' | 'probe' | 'refused' | 'flaky' | 'steps'>;
 
 /** One case on one target. */
 export interface Result {

@@ -126,7 +126,16 @@ export async function bundleRoute(origin: RouteOrigin, bundling: Bundling = DEFA
     const supported = bundling.nodeBuiltins?.supported;
     const external = [...(supported ? supported.flatMap((name) => [name, `node:${name}`]) : ['node:*', ...nodeBuiltinNames()]), ...(bundling.provided ?? [])];
     // The route's own require is never bundled (see above), so only imports count.
-    const imports = (await moduleImports(origin.source, loader, sourcefile)).filter((i) => i.kind === 'import-statement' || i.kind === 'dynamic-import').map((i) => i.path);
+    let scanned: Awaited<ReturnType<typeof moduleImports>>;
+    try {
+      scanned = await moduleImports(origin.source, loader, sourcefile);
+    } catch (error) {
+      // A JavaScript route that does not parse goes to the runtime as written, which refuses it with
+      // its own error (Node's SyntaxError at load, say): the scan is edgecompat's, not the platform's.
+      if (!wrapper && origin.lang !== 'ts') return { source: stripped };
+      throw error;
+    }
+    const imports = scanned.filter((i) => i.kind === 'import-statement' || i.kind === 'dynamic-import').map((i) => i.path);
     const refusable = supported !== undefined && imports.some((i) => isNodeBuiltin(i) && !external.includes(i));
     // 3. Nothing to bundle: the route as written.
     if (!wrapper && !refusable && imports.every(isNodeBuiltin)) return { source: stripped };

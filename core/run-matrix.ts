@@ -17,6 +17,8 @@ import type { Bundling, Runner, RunnerFactory, TargetConfig, TargetInfo } from '
 import { columnPlatform, columnSizeLimit, runnerSettings } from '../runners/size-limits.ts';
 import type { SizeLimit } from './code-size.ts';
 import { ColumnMemory, measureStarts } from './perf/measure.ts';
+import { targetEnvironment } from './target-env.ts';
+import { ACCESS } from '../runners/access.ts';
 
 /** What a run needs. */
 export interface MatrixOptions {
@@ -167,9 +169,12 @@ async function runTarget(
     afterBatch: memory && ((loaded) => memory.read([...loaded.urls.values()][0])),
     target: target.name, runnerFor, cases: options.cases, routes, sizeLimit, skipReason: (c, r) => skipReason(target, c, r, sizeLimit), knownFailingSubtests: (caseId) => options.knownFailingSubtests?.(caseId, target.name) ?? [], concurrency: options.concurrency, agent, signal: options.signal, expected, onResult, log });
   const isolation = runner.isolation?.description ?? 'every route in one start of the target';
+  // A built-in runner's access is data (runners/access.ts, by runner; a +cache column's is its runtime's).
+  const declared = runner.access ?? ACCESS[target.runner === 'platform-cache' ? String(target.settings.runtime) : target.runner];
+  const access = declared && { files: declared.files, network: declared.network, env: declared.env };
   const settings = sizeLimit ? { ...info.settings, sizeLimit: sizeLimit.id } : info.settings;
   const limit = sizeLimit && { id: sizeLimit.id, label: sizeLimit.label, bytes: sizeLimit.bytes, display: sizeLimit.display, compression: sizeLimit.compression, source: sizeLimit.source };
-  return { ...base, runtime: info.runtime, version: info.version, settings, flags: info.flags, isolation, ...(limit ? { sizeLimit: limit } : {}), endedAt: new Date().toISOString() };
+  return { ...base, runtime: info.runtime, version: info.version, settings, flags: info.flags, isolation, ...(access ? { access } : {}), ...(limit ? { sizeLimit: limit } : {}), endedAt: new Date().toISOString() };
 }
 
 /**
@@ -178,7 +183,7 @@ async function runTarget(
  */
 function runnerMaker(target: TargetConfig, options: MatrixOptions, log: (message: string) => void): (dir: string) => Runner {
   const shared = new Map<string, unknown>();
-  return (dir) => options.runners[target.runner](runnerSettings(target), { workDir: dir, env: process.env, log, shared });
+  return (dir) => options.runners[target.runner](runnerSettings(target), { workDir: dir, env: targetEnvironment(), log, shared });
 }
 
 /**
@@ -255,6 +260,7 @@ function caseEntry(c: Case): CaseEntry {
     route: c.route,
     ...(c.probe ? { probe: c.probe } : {}),
     ...(c.refused ? { refused: c.refused } : {}),
+    ...(c.flaky ? { flaky: c.flaky } : {}),
     steps: c.steps,
   };
 }

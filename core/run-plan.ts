@@ -8,6 +8,7 @@ import { InputError } from './input-error.ts';
 import { loadCases } from './loader.ts';
 import { filterCases, parseShard, selectTargets, shardCases } from './planner.ts';
 import type { Case } from './types.ts';
+import type { TargetsSource } from './config.ts';
 import { urlTargets } from '../runners/http/runner.ts';
 import { loadPlugins } from '../runners/plugins.ts';
 import { RUNNERS, TARGETS, defaultTargets } from '../runners/registry.ts';
@@ -35,6 +36,8 @@ export interface PlanOptions {
   columns?: TargetConfig[];
   /** The config file the columns come from, for messages. */
   configFile?: string;
+  /** Where `targets` was written, when a config gave it (else it is --targets). */
+  targetsAt?: TargetsSource;
   /** A file of known results that are not PASS. */
   expectations?: string;
 }
@@ -74,7 +77,7 @@ export async function planRun(options: PlanOptions): Promise<RunPlan> {
     plugins.checkColumn(column);
   }
   const known = [...columns, ...TARGETS, ...plugins.targets];
-  const named = options.targets ? selectTargets(options.targets, known) : options.url?.length ? [] : defaultTargets();
+  const named = options.targets ? selectTargets(options.targets, known, options.targetsAt) : options.url?.length ? [] : defaultTargets();
   const chosen = [...named, ...urlTargets(options.url ?? [])];
   const targets = [...chosen, ...plugins.targets.filter((t) => !chosen.some((c) => c.name === t.name))];
   const expectations = options.expectations ? readExpectations(options.expectations) : undefined;

@@ -185,6 +185,11 @@ export interface Case {
   platform?: string;
   /** Generated content the route's `"$PAYLOAD"` string stands for (the size-limit cases). */
   payload?: PayloadSpec;
+  /**
+   * The case is known to give different statuses from run to run, and why: `npm run flakes` lists it
+   * apart. It changes nothing about how the case is run or judged.
+   */
+  flaky?: { reason: string };
   steps: Step[];
 }
 

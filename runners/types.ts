@@ -129,6 +129,11 @@ export interface Runner {
   /** How this runner keeps cases apart (shown in the report); default: one start() for every route. */
   readonly isolation?: Isolation;
   /**
+   * What a route can reach on this target (the host's files, the network, the environment), in
+   * words for the report; built-in runtimes' are in runners/access.ts.
+   */
+  readonly access?: { files: string; network: string; env: string };
+  /**
    * What the column has that some cases require (`requires` in a case): "platform-cache" when a
    * platform's HTTP cache stands in front of its routes (a +cache column, a deployment). A case that
    * requires what the column lacks is SKIP there.

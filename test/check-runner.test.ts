@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Result } from '../core/report-types.ts';
 import { leftoverProblems, listenerProblems, loadFailureProblems, throwingProblems } from '../core/runner-check/judge.ts';
-import { decodeAddress, descendantsOf, parseStat, parseTcpTable } from '../core/runner-check/proc.ts';
+import { decodeAddress, descendantsOf, parseStat, parseTcpTable } from '../core/proc.ts';
 
 const BIN = new URL('../core/cli/bin.mjs', import.meta.url).pathname;
 const NODE_STRICT = new URL('../examples/runners/node-strict.mjs', import.meta.url).pathname;
@@ -109,8 +109,8 @@ it('--help names the argument, the option and the checks', () => {
 
 describe('reading /proc', () => {
   it('parses a stat line whose command name holds spaces and parentheses', () => {
-    expect(parseStat('4242 (node (my) host) S 4000 4242 4242 0 -1 4194560 ...')).toEqual({ pid: 4242, state: 'S', ppid: 4000 });
-    expect(parseStat('17 (sleep) Z 4242 17 17')).toEqual({ pid: 17, state: 'Z', ppid: 4242 });
+    expect(parseStat('4242 (node (my) host) S 4000 4242 4242 0 -1 4194560 ...')).toEqual({ pid: 4242, state: 'S', ppid: 4000, pgrp: 4242 });
+    expect(parseStat('17 (sleep) Z 4242 17 17')).toEqual({ pid: 17, state: 'Z', ppid: 4242, pgrp: 17 });
   });
 
   it('parses the tcp tables: IPv4, IPv4-mapped and IPv6 addresses, ports, listening state', () => {
@@ -131,7 +131,7 @@ describe('reading /proc', () => {
   });
 
   it('finds every descendant of a pid, not its siblings', () => {
-    const table = [{ pid: 2, ppid: 1 }, { pid: 3, ppid: 2 }, { pid: 4, ppid: 3 }, { pid: 5, ppid: 1 }, { pid: 6, ppid: 2 }].map((p) => ({ ...p, state: 'S' }));
+    const table = [{ pid: 2, ppid: 1 }, { pid: 3, ppid: 2 }, { pid: 4, ppid: 3 }, { pid: 5, ppid: 1 }, { pid: 6, ppid: 2 }].map((p) => ({ ...p, pgrp: p.pid, state: 'S' }));
     expect(descendantsOf(2, table).sort()).toEqual([3, 4, 6]);
     expect(descendantsOf(4, table)).toEqual([]);
   });

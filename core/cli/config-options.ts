@@ -31,7 +31,9 @@ export function applyConfig<T extends { config?: string; suite?: string[] }>(opt
     for (const [name, read] of Object.entries(FROM_CONFIG)) {
       if (command.getOptionValueSource(name) === 'cli' || !command.options.some((o) => o.attributeName() === name)) continue;
       const value = read(config);
-      if (value !== undefined) merged[name] = value;
+      if (value === undefined) continue;
+      merged[name] = value;
+      if (name === 'targets') merged.targetsAt = config.targetsAt;
     }
   }
   return {

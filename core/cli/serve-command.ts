@@ -6,6 +6,7 @@
  * aborts the proxied request. `/ec/__edgecompat` answers the manifest. stdout gets one line, the
  * URL; logs go to stderr. Ctrl-C stops the target and exits 0.
  */
+import { targetEnvironment } from '../target-env.ts';
 import { loadPlugins } from '../../runners/plugins.ts';
 import { InvalidArgumentError, type Command } from 'commander';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -58,7 +59,7 @@ export async function startServe(options: ServeOptions, deps: { targets?: Target
   // 2. Start the target once with every route, bundled as its platform does (serve does not keep
   //    routes apart as run does: it is for trying the HTTP convention, not for verdicts).
   const workDir = mkdtempSync(join(tmpdir(), 'edgecompat-serve-'));
-  const runner = (deps.runners ?? RUNNERS)[target.runner](target.settings, { workDir, env: process.env, log: (m) => log(`[${target.name}] ${m}`) });
+  const runner = (deps.runners ?? RUNNERS)[target.runner](target.settings, { workDir, env: targetEnvironment(), log: (m) => log(`[${target.name}] ${m}`) });
   const cleanup = () => rmSync(workDir, { recursive: true, force: true });
   const reason = await runner.unavailable();
   if (reason) {

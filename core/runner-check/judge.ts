@@ -4,7 +4,7 @@
  */
 import type { Result } from '../report-types.ts';
 import type { Exit, Loaded, TargetInfo } from '../../runners/types.ts';
-import type { Listener } from './proc.ts';
+import type { Listener } from '../proc.ts';
 
 /** A check's outcome: PASS, FAIL, or SKIP when it could not run (the runner is unavailable here). */
 export type CheckStatus = 'PASS' | 'FAIL' | 'SKIP';

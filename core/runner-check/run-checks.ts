@@ -5,6 +5,7 @@
  * (core/engine.ts); lifecycle and exit attribution drive the runner's methods directly, since they
  * test those methods; leftover processes are found by walking /proc from edgecompat's pid.
  */
+import { targetEnvironment } from '../target-env.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,7 +24,7 @@ import {
   describeExit, exitProblems, infoProblems, isolationProblems, leftoverProblems, listenerProblems, loadFailureProblems,
   throwingProblems, throwingSeen, verdict, type CheckResult, type StartRecord, type StartedProcess,
 } from './judge.ts';
-import { commandLine, isAlive, listenersOf, liveDescendants, type Listener } from './proc.ts';
+import { commandLine, isAlive, listenersOf, liveDescendants, type Listener } from '../proc.ts';
 
 /** The check-runner suite. */
 export const CHECK_CASES = fileURLToPath(new URL('./cases/runner-check.yaml', import.meta.url));
@@ -70,7 +71,7 @@ export async function checkRunner(input: CheckRunnerInput): Promise<CheckResult[
   process.on('uncaughtException', onUncaught);
   process.on('unhandledRejection', onUncaught);
   /** A new runner of the column; runners made with the same `shared` map share what prepare() made, as a column's do. */
-  const make = (shared: Map<string, unknown>): Runner => input.factory(runnerSettings(input.target), { workDir: mkdtempSync(join(root, 'runner-')), env: process.env, log, shared });
+  const make = (shared: Map<string, unknown>): Runner => input.factory(runnerSettings(input.target), { workDir: mkdtempSync(join(root, 'runner-')), env: targetEnvironment(), log, shared });
   try {
     const cases = await loadCases([CHECK_CASES]);
     let first: Runner;

@@ -97,7 +97,7 @@ function showDetail(c, t, r) {
   body.textContent = '';
   body.appendChild(el('h3', 'mono', c.id));
   body.appendChild(el('p', 'ttl', c.title));
-  body.appendChild(el('p', 'nb', t.name + ' \u00b7 ' + t.runtime + ' ' + t.version + (t.isolation ? ' \u00b7 ' + t.isolation : '') + (t.skipped ? ' \u00b7 skipped: ' + t.skipped : '')));
+  body.appendChild(el('p', 'nb', t.name + ' \u00b7 ' + t.runtime + ' ' + t.version + (t.isolation ? ' \u00b7 ' + t.isolation : '') + (t.access ? ' \u00b7 files: ' + t.access.files + '; network: ' + t.access.network + '; env: ' + t.access.env : '') + (t.skipped ? ' \u00b7 skipped: ' + t.skipped : '')));
   var v = el('div', 'verdict');
   v.appendChild(el('span', 'st s-' + r.status, r.status));
   v.appendChild(el('span', 'nb', 'expected ' + r.expected + (r.status !== r.expected ? ' \u2014 unexpected' : '') + ' \u00b7 ' + r.durationMs + ' ms'));

@@ -1,7 +1,9 @@
 /**
- * What runs and what listens, read from Linux's /proc: the processes edgecompat started (its
- * descendants, by parent pid), and the TCP sockets they listen on (the kernel's tables in
- * /proc/net/tcp and tcp6, matched to each process's socket fds by inode). The parsers are pure.
+ * What runs and what listens, read from Linux's /proc: processes (pid, parent, group, state), the
+ * processes edgecompat started (its descendants, by parent pid), and the TCP sockets processes
+ * listen on (the kernel's tables in /proc/net/tcp and tcp6, matched to each process's socket fds by
+ * inode). check-runner, run --perf's memory readings and the tests read processes through this one
+ * module. The parsers are pure.
  */
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 
@@ -9,6 +11,8 @@ import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 export interface ProcStat {
   pid: number;
   ppid: number;
+  /** The process group. */
+  pgrp: number;
   /** R, S, D, Z (zombie: dead, not yet reaped), T ... */
   state: string;
 }
@@ -34,9 +38,9 @@ export function parseStat(text: string): ProcStat | undefined {
   const close = text.lastIndexOf(')');
   if (close < 0) return undefined;
   const pid = Number.parseInt(text, 10);
-  const [state, ppid] = text.slice(close + 2).split(' ');
+  const [state, ppid, pgrp] = text.slice(close + 2).split(' ');
   if (!Number.isInteger(pid) || !state || ppid === undefined) return undefined;
-  return { pid, state, ppid: Number(ppid) };
+  return { pid, state, ppid: Number(ppid), pgrp: Number(pgrp) };
 }
 
 /** An address of /proc/net/tcp (8 hex digits) or tcp6 (32), each 32-bit word in the host's (little-endian) order. */
@@ -139,8 +143,8 @@ export function socketInodes(pid: number): Set<string> {
   return inodes;
 }
 
-/** The TCP sockets these processes listen on, each with its holder. */
-export function listenersOf(pids: number[]): Listener[] {
+/** Every listening TCP socket of the kernel's tables (IPv4 and IPv6), by inode. */
+export function listeningSockets(): Map<string, TcpSocket> {
   const byInode = new Map<string, TcpSocket>();
   for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
     try {
@@ -149,6 +153,12 @@ export function listenersOf(pids: number[]): Listener[] {
       /* no IPv6 table */
     }
   }
+  return byInode;
+}
+
+/** The TCP sockets these processes listen on, each with its holder. */
+export function listenersOf(pids: number[]): Listener[] {
+  const byInode = listeningSockets();
   const listeners: Listener[] = [];
   for (const pid of pids) {
     for (const inode of socketInodes(pid)) {
@@ -157,4 +167,11 @@ export function listenersOf(pids: number[]): Listener[] {
     }
   }
   return listeners;
+}
+
+/** The process listening on `port`, if any process that can be read holds such a socket. */
+export function listenerOfPort(port: number): ProcStat | undefined {
+  const inodes = new Set([...listeningSockets().values()].filter((s) => s.port === port).map((s) => s.inode));
+  if (inodes.size === 0) return undefined;
+  return processTable().find((p) => [...socketInodes(p.pid)].some((inode) => inodes.has(inode)));
 }
