@@ -25,7 +25,12 @@ export async function runCase(testCase: Case, key: string, loaded: Loaded, agent
   if (failure) return { loadError: failure, ...warned, steps: [] };
   const base = loaded.urls.get(key);
   if (base === undefined) return { harnessError: { name: 'RunnerError', message: `the runner gave no URL for route ${key}` }, steps: [] };
-  const signal = AbortSignal.any([stop, AbortSignal.timeout(testCase.timeoutMs)]);
+  // A timer held here, not AbortSignal.timeout(): AbortSignal.any() holds its sources weakly, and Node
+  // may collect a timeout signal that nothing else holds before it fires, losing the case's timeout
+  // (https://github.com/nodejs/node/issues/57736).
+  const timeout = new AbortController();
+  const timer = setTimeout(() => timeout.abort(new DOMException('the case timed out', 'TimeoutError')), testCase.timeoutMs);
+  const signal = AbortSignal.any([stop, timeout.signal]);
   const observations: Array<Promise<StepObservation>> = [];
   let previousDone: Promise<unknown> = Promise.resolve();
   let previousFirstChunk: Promise<unknown> = Promise.resolve();
@@ -41,5 +46,6 @@ export async function runCase(testCase: Case, key: string, loaded: Loaded, agent
     observations.push(observed);
     previousDone = observed;
   }
-  return { ...warned, steps: await Promise.all(observations) };
+  const steps = await Promise.all(observations).finally(() => clearTimeout(timer));
+  return { ...warned, steps };
 }

@@ -43,6 +43,14 @@ export interface MatrixOptions {
   /** run --perf: measure each column's cold start, time to first byte and memory (figures, not verdicts). */
   perf?: { starts: number; requests: number };
   log: (message: string) => void;
+  /**
+   * run --resume: results an interrupted run finished. Their cells are not run again and they join
+   * the report (they are in the journal already). A column whose every cell is done keeps its run
+   * info from `doneTargets` (the last one given for it) and is not started.
+   */
+  done?: Result[];
+  /** run --resume: the column runs the interrupted run's journal holds. */
+  doneTargets?: TargetRun[];
 }
 
 /** Runs the matrix and returns the canonical report (also written by the recorder). */
@@ -53,8 +61,9 @@ export async function runMatrix(options: MatrixOptions): Promise<Report> {
   const bundles = new RouteBundles();
   const agent = createClientAgent();
   const workRoot = mkdtempSync(join(tmpdir(), 'edgecompat-'));
-  const results: Result[] = [];
+  const results: Result[] = [...(options.done ?? [])];
   const targetRuns: TargetRun[] = [];
+  const finished = new Set(results.map((r) => cellKey(r.target, r.caseId)));
   const internalErrors: InternalError[] = [];
   const pending = [...options.targets];
   // run --perf: each column's memory readings as its batches finish.
@@ -63,10 +72,17 @@ export async function runMatrix(options: MatrixOptions): Promise<Report> {
     const lane = async () => {
       while (pending.length > 0 && !options.signal.aborted) {
         const target = pending.shift()!;
+        // run --resume: only the cells the interrupted run did not finish.
+        const todo = options.cases.filter((c) => !finished.has(cellKey(target.name, c.id)));
+        const kept = todo.length === 0 ? options.doneTargets?.filter((t) => t.name === target.name).pop() : undefined;
+        if (kept) {
+          targetRuns.push(kept);
+          continue;
+        }
         options.onTargetStart?.(target);
         let run: TargetRun;
         try {
-          run = await runTarget(target, limits.get(target.name), options, bundles, agent, workRoot, memories.get(target.name), (result) => {
+          run = await runTarget(target, limits.get(target.name), { ...options, cases: todo }, bundles, agent, workRoot, memories.get(target.name), (result) => {
             results.push(result);
             options.recorder.result(result);
             options.onResult?.(result);
@@ -106,6 +122,9 @@ export async function runMatrix(options: MatrixOptions): Promise<Report> {
   if (internalErrors.length > 0) throw new RunInternalError(report);
   return report;
 }
+
+/** A cell of the matrix, as a map key. */
+const cellKey = (target: string, caseId: string) => JSON.stringify([target, caseId]);
 
 /** A column that ended on an exception of edgecompat or of a plug-in's code. */
 export interface InternalError {

@@ -3,9 +3,14 @@
  * columns chosen (built-in, a config's own, plug-ins', deployed URLs) and the expectations read. The
  * CLI's run, the programmatic API and the vitest entry all plan this one way.
  */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { expectedStatus, knownFailingSubtests, readExpectations, unusedExpectations, type ExpectationsFile } from './expectations.ts';
 import { InputError } from './input-error.ts';
 import { loadCases } from './loader.ts';
+import { readReport } from './read-report.ts';
+import { readJournal, REPORT_FILE, RESULTS_FILE, type Journal } from './recorder.ts';
+import { caseSetHash } from './route-modules.ts';
 import { filterCases, parseShard, selectTargets, shardCases } from './planner.ts';
 import type { Case } from './types.ts';
 import type { TargetsSource } from './config.ts';
@@ -40,6 +45,8 @@ export interface PlanOptions {
   targetsAt?: TargetsSource;
   /** A file of known results that are not PASS. */
   expectations?: string;
+  /** The output folder of an interrupted run to finish (run --resume): its journal's cells are not run again. */
+  resume?: string;
 }
 
 /** A planned run. */
@@ -56,6 +63,8 @@ export interface RunPlan {
   /** What runMatrix takes from the expectations. */
   expected: ReturnType<typeof expectedStatus>;
   knownFailingSubtests: ReturnType<typeof knownFailingSubtests>;
+  /** run --resume: what the interrupted run finished (see readResume). */
+  done?: Journal;
 }
 
 /** Plans a run; bad input (cases, names, files) is an InputError naming the file and field. */
@@ -81,6 +90,7 @@ export async function planRun(options: PlanOptions): Promise<RunPlan> {
   const chosen = [...named, ...urlTargets(options.url ?? [])];
   const targets = [...chosen, ...plugins.targets.filter((t) => !chosen.some((c) => c.name === t.name))];
   const expectations = options.expectations ? readExpectations(options.expectations) : undefined;
+  const done = options.resume !== undefined ? readResume(options.resume, allCases, cases, targets) : undefined;
   return {
     allCases,
     cases,
@@ -90,5 +100,39 @@ export async function planRun(options: PlanOptions): Promise<RunPlan> {
     staleExpectations: expectations ? unusedExpectations(expectations, cases.map((c) => c.id)) : [],
     expected: expectedStatus(expectations),
     knownFailingSubtests: knownFailingSubtests(expectations),
+    ...(done ? { done } : {}),
   };
+}
+
+/**
+ * run --resume: what the run in `dir` finished, read from its results.jsonl, once it is known to be
+ * the same run. When the interrupted run wrote its report.json (Ctrl-C, SIGTERM, an internal error;
+ * a run removes an older report.json when it starts, so one found there is that run's), the case set
+ * must be the same (caseSetHash of the loaded cases) and so must the selection (the case ids after
+ * --filter, --area, --tag and --shard). In every case each cell of the journal must be a cell of
+ * this plan (a column and a case it runs). Anything else is an InputError: nothing is run.
+ */
+function readResume(dir: string, allCases: Case[], cases: Case[], targets: TargetConfig[]): Journal {
+  const journalFile = join(dir, RESULTS_FILE);
+  if (!existsSync(journalFile)) throw new InputError([{ file: journalFile, message: 'no such file: --resume takes the output folder of a run (its results.jsonl)' }]);
+  const journal = readJournal(journalFile);
+  const again = 'resume with the suites, case options and targets of the interrupted run, or start a new run';
+  const reportFile = join(dir, REPORT_FILE);
+  if (existsSync(reportFile)) {
+    const report = readReport(reportFile);
+    const hash = caseSetHash(allCases);
+    if (report.caseSetHash !== hash) throw new InputError([{ file: reportFile, path: '/caseSetHash', message: `the interrupted run loaded another case set (${report.caseSetHash}) than this run (${hash}): ${again}` }]);
+    const before = new Set(report.cases.map((c) => c.id));
+    const now = new Set(cases.map((c) => c.id));
+    const differ = [...before].find((id) => !now.has(id)) ?? [...now].find((id) => !before.has(id));
+    if (differ !== undefined) throw new InputError([{ file: reportFile, path: '/cases', message: `the interrupted run selected ${before.size} case(s), this run ${now.size}; "${differ}" is in only one of them: ${again}` }]);
+  }
+  const columns = new Set(targets.map((t) => t.name));
+  const ids = new Set(cases.map((c) => c.id));
+  const stray = journal.results.findIndex((r) => !columns.has(r.target) || !ids.has(r.caseId));
+  if (stray >= 0) {
+    const r = journal.results[stray];
+    throw new InputError([{ file: journalFile, message: `result ${stray + 1} (${r.target} × ${r.caseId}) is not a cell of this run: ${again}` }]);
+  }
+  return journal;
 }

@@ -41,6 +41,7 @@ export function buildProgram(): Command {
     .option('--runner <module>', 'a plug-in runner module (see runners/README.md); its columns join the run (repeatable)', list)
     .option('--shard <i/n>', 'run only the stable slice i of n of the cases')
     .option('--out <dir>', 'folder for report.json, results.jsonl and the other reports', 'edgecompat-report')
+    .option('--resume <dir>', 'finish the interrupted run whose output folder is <dir> (give its suites, case options and targets again): the cells in its results.jsonl are kept, only the others run, and the journal and reports in <dir> are completed; exit 2 if the case set or the cells differ')
     .option('--concurrency <n>', 'cases in flight per target', positive, 4)
     .option('--jobs <n>', 'targets running at once', positive, 3)
     .addOption(new Option('--reporter <names>', `outputs besides report.json: ${REPORTERS.join(', ')} (comma-separated)`).argParser((v: string, previous: string[]) => list(v, previous === DEFAULT_REPORTERS ? [] : previous)).default(DEFAULT_REPORTERS))

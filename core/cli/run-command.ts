@@ -1,7 +1,9 @@
 /**
  * `edgecompat run`: load and plan the cases, run them on the chosen columns, record every result as
  * it comes, write the reports, print the summary, and exit 0, 1 or 2. Ctrl-C stops the run, keeps
- * what finished (results.jsonl and a report.json marked interrupted) and stops every target.
+ * what finished (results.jsonl and a report.json marked interrupted) and stops every target; so
+ * does SIGTERM (what CI sends a cancelled job). `--resume <dir>` finishes such a run: the cells in
+ * its results.jsonl are kept, the others run, and the journal and report.json in <dir> are completed.
  */
 import { appendFileSync } from 'node:fs';
 import { renderGateAnnotations } from '../../reports/gate-annotations.ts';
@@ -33,11 +35,14 @@ export interface RunCommandOptions extends PlanOptions {
 /** Runs the matrix; resolves with the process exit code. */
 export async function runCommand(options: RunCommandOptions): Promise<number> {
   // 1. Plan: load and validate every case file, filter, shard, choose the columns (InputError -> exit 2).
-  const { allCases, cases, targets, runners, staleExpectations, expected, knownFailingSubtests } = await planRun(options);
+  //    With --resume, also read what the interrupted run finished (a different run is an InputError).
+  const { allCases, cases, targets, runners, staleExpectations, expected, knownFailingSubtests, done } = await planRun(options);
   for (const stale of staleExpectations) process.stderr.write(`edgecompat: warning: ${options.expectations}: "${stale}" matches no case of this run\n`);
-  const outDir = resolve(options.out);
+  // A resumed run writes into the folder it resumes.
+  const outDir = resolve(options.resume ?? options.out);
   if (options.configFile) process.stderr.write(`edgecompat: config ${options.configFile.replace(`${process.cwd()}/`, '')}\n`);
   process.stderr.write(`edgecompat: ${cases.length} case(s) on ${targets.map((t) => t.name).join(', ')} -> ${outDir}\n`);
+  if (done) process.stderr.write(`edgecompat: resuming: ${done.results.length} of ${cases.length * targets.length} result(s) are kept from ${outDir}\n`);
 
   // 2. Run, with Ctrl-C stopping the run cleanly (a second Ctrl-C stops at once).
   const controller = new AbortController();
@@ -51,8 +56,8 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  const progress = createProgress(cases.length * targets.length);
-  const recorder = new Recorder(outDir);
+  const progress = createProgress(cases.length * targets.length - (done?.results.length ?? 0));
+  const recorder = new Recorder(outDir, { append: done !== undefined });
   try {
     const report = await runMatrix({
       cases,
@@ -66,6 +71,7 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
       shard: options.shard,
       expected,
       knownFailingSubtests,
+      ...(done ? { done: done.results, doneTargets: done.targets } : {}),
       ...(options.perf ? { perf: { starts: options.perfStarts ?? PERF_DEFAULTS.starts, requests: PERF_DEFAULTS.requests } } : {}),
       onResult: (r) => progress.result(r),
       onTargetStart: (t) => progress.targetStarted(t.name),

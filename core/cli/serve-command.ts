@@ -20,6 +20,7 @@ import { loadCases } from '../loader.ts';
 import { filterCases, selectTargets } from '../planner.ts';
 import { prepareRoute } from '../route-modules.ts';
 import { EDGECOMPAT_VERSION } from '../version.ts';
+import { InputError } from '../input-error.ts';
 import { MANIFEST_KEY, ROUTE_PREFIX, routeHash, type Manifest } from '../../runners/http/bundle/convention.ts';
 import { RUNNERS, TARGETS } from '../../runners/registry.ts';
 import type { Loaded, RunnerFactory, TargetConfig } from '../../runners/types.ts';
@@ -115,7 +116,21 @@ export async function startServe(options: ServeOptions, deps: { targets?: Target
     const rest = match[2].startsWith('/') ? match[2] : `/${match[2]}`;
     void proxy(req, res, joinUrl(base, rest), agent);
   });
-  const port = await listen(server, options.port ?? 0);
+  let port: number;
+  try {
+    port = await listen(server, options.port ?? 0);
+  } catch (error) {
+    // A port another process holds (or one this user may not bind) is bad input, not a crash.
+    closing = true;
+    await runner.stop();
+    await agent.close();
+    cleanup();
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE' || code === 'EACCES') {
+      throw new InputError([{ file: '--port', message: `cannot listen on 127.0.0.1:${options.port}: ${code === 'EADDRINUSE' ? 'the port is in use by another process' : 'permission denied'}` }]);
+    }
+    throw error;
+  }
   return {
     url: `http://127.0.0.1:${port}`,
     async close() {
