@@ -501,3 +501,11 @@ cases:
     }
   });
 });
+
+it('refuses an --out that names a file (exit 2, naming the option), and leaves the file as it was', () => {
+  const file = join(dir, 'out-is-a-file.txt');
+  writeFileSync(file, 'keep me');
+  const ran = child(['run', '--suite', validSuite, '--targets', 'node', '--out', file]);
+  expectRefused(ran, ['--out: ', 'is a file; give a folder for the reports']);
+  expect(readFileSync(file, 'utf8')).toBe('keep me');
+});

@@ -5,7 +5,8 @@
  * does SIGTERM (what CI sends a cancelled job). `--resume <dir>` finishes such a run: the cells in
  * its results.jsonl are kept, the others run, and the journal and report.json in <dir> are completed.
  */
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, existsSync, statSync } from 'node:fs';
+import { InputError } from '../input-error.ts';
 import { renderGateAnnotations } from '../../reports/gate-annotations.ts';
 import { renderMarkdown } from '../../reports/markdown.ts';
 import type { Report } from '../report-types.ts';
@@ -40,6 +41,7 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
   for (const stale of staleExpectations) process.stderr.write(`edgecompat: warning: ${options.expectations}: "${stale}" matches no case of this run\n`);
   // A resumed run writes into the folder it resumes.
   const outDir = resolve(options.resume ?? options.out);
+  if (existsSync(outDir) && !statSync(outDir).isDirectory()) throw new InputError([{ file: options.resume ? '--resume' : '--out', message: `${outDir} is a file; give a folder for the reports` }]);
   if (options.configFile) process.stderr.write(`edgecompat: config ${options.configFile.replace(`${process.cwd()}/`, '')}\n`);
   process.stderr.write(`edgecompat: ${cases.length} case(s) on ${targets.map((t) => t.name).join(', ')} -> ${outDir}\n`);
   if (done) process.stderr.write(`edgecompat: resuming: ${done.results.length} of ${cases.length * targets.length} result(s) are kept from ${outDir}\n`);
