@@ -5,13 +5,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { findConfig } from '../core/config.ts';
-import { addProfileFiles } from '../core/profiles.ts';
 import { Recorder } from '../core/recorder.ts';
 import type { Report, Result } from '../core/report-types.ts';
 import { runMatrix } from '../core/run-matrix.ts';
 import { planRun, type PlanOptions, type RunPlan } from '../core/run-plan.ts';
-import { DEFAULT_SUITE } from '../core/cli/options.ts';
+import { mergeConfig } from '../core/cli/config-options.ts';
 
 /** What `run()` takes: the plan's options (suites default to the shipped ones) and how to run it. */
 export interface RunOptions extends Partial<PlanOptions> {
@@ -31,20 +29,13 @@ export interface RunOptions extends Partial<PlanOptions> {
   log?: (message: string) => void;
 }
 
+/** The config fields a run from code takes (reporters and out are the CLI's; `out` here is explicit). */
+const PLAN_FIELDS = ['suite', 'targets', 'expectations', 'runner'];
+
 /** The plan of a run from these options and the config they name (or that the working folder holds). */
 export async function plan(options: RunOptions = {}): Promise<RunPlan> {
-  const config = findConfig(options.config);
-  if (config) addProfileFiles(config.profiles);
-  return planRun({
-    ...options,
-    suite: options.suite ?? config?.suites ?? [DEFAULT_SUITE],
-    targets: options.targets ?? config?.targetNames,
-    targetsAt: options.targets ? undefined : config?.targetsAt,
-    expectations: options.expectations ?? config?.expectations,
-    runner: options.runner ?? (config?.runners.length ? config.runners : undefined),
-    columns: [...(config?.columns ?? []), ...(options.columns ?? [])],
-    configFile: options.configFile ?? config?.file,
-  });
+  const opts = options as RunOptions & Record<string, unknown>;
+  return planRun(mergeConfig(options, (name) => opts[name] !== undefined || !PLAN_FIELDS.includes(name)));
 }
 
 /** Runs the cases on the targets and resolves with the canonical report (also written to `out`). */
