@@ -88,4 +88,27 @@ describe.skipIf(missing !== undefined)('deno runner', () => {
     log(`string chunk: ${outcome}`);
   });
 
+  it('keeps each route\'s Cache API storage its own while the column\'s runners share one DENO_DIR', async () => {
+    // Two runners of one column, as the engine makes them (one per route, ctx.shared in common).
+    const shared = new Map<string, unknown>();
+    const dirs = [await mkdtemp(join(tmpdir(), 'edgecompat-deno-a-')), await mkdtemp(join(tmpdir(), 'edgecompat-deno-b-'))];
+    const [a, b] = dirs.map((dir) => createDenoRunner({}, { workDir: dir, env: process.env, log, shared }));
+    const route = `export default async (request) => {
+  if (new URL(request.url).pathname === '/put') await (await caches.open('ec-shared')).put('https://example.com/x', new Response('kept'));
+  const hit = await caches.match('https://example.com/x');
+  return Response.json({ has: await caches.has('ec-shared'), body: hit ? await hit.text() : null });
+}`;
+    try {
+      const loadedA = await a.start([{ caseId: 'test/cache-a', key: 'cache-a', source: route }]);
+      const loadedB = await b.start([{ caseId: 'test/cache-b', key: 'cache-b', source: route }]);
+      // The control: the route that put the entry sees it, so the Cache API works here at all.
+      expect(await (await fetch(`${loadedA.urls.get('cache-a')}/put`)).json()).toEqual({ has: true, body: 'kept' });
+      expect(await (await fetch(`${loadedB.urls.get('cache-b')}/`)).json()).toEqual({ has: false, body: null });
+      expect(shared.get('deno-dir')).toBe(join(dirs[0], 'deno-dir'));
+    } finally {
+      await a.stop();
+      await b.stop();
+      for (const dir of dirs) await rm(dir, { recursive: true, force: true });
+    }
+  });
 });
