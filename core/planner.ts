@@ -44,8 +44,14 @@ export function shardCases(cases: Case[], shard: { index: number; count: number 
   return cases.filter((c) => createHash('sha256').update(c.id).digest().readUInt32BE(0) % shard.count === shard.index - 1);
 }
 
-/** Resolves target names against the known columns; unknown names are an InputError. */
+/** Resolves target names against the known columns; unknown or repeated names are an InputError. */
 export function selectTargets(names: string[], known: TargetConfig[], from?: TargetsSource): TargetConfig[] {
+  // A column twice would be two results in each of its cells, which no report can hold.
+  const repeated = names.flatMap((n, i) => (names.indexOf(n) < i ? [i] : []));
+  if (repeated.length > 0) {
+    if (from) throw new InputError(repeated.map((i) => ({ file: from.file, line: from.lines[i], path: `/targets/${i}`, message: `target "${names[i]}" is listed twice` })));
+    throw new InputError([{ file: '--targets', message: `target ${repeated.map((i) => `"${names[i]}"`).join(', ')} is listed twice` }]);
+  }
   const unknown = names.filter((n) => !known.some((t) => t.name === n));
   if (unknown.length > 0) {
     const knownNames = known.map((t) => t.name).join(', ');

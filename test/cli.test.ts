@@ -114,8 +114,11 @@ describe('edgecompat run', () => {
     expect(allowed.code).toBe(0);
   });
 
-  it('exits 2 on an unknown target or option', async () => {
+  it('exits 2 on an unknown target, a target given twice, or an unknown option', async () => {
     expect((await cli(['run', '--targets', 'nope', '--out', outDir()])).stderr).toContain('unknown target "nope"');
+    // Twice, a column would put two results in each of its cells (a report that fails its own schema).
+    const twice = await cli(['run', '--targets', 'node,bun,node', '--out', outDir()]);
+    expect([twice.code, twice.stderr]).toEqual([2, expect.stringContaining('--targets: target "node" is listed twice')]);
     expect((await cli(['run', '--bogus'])).code).toBe(2);
   });
 

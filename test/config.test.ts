@@ -79,6 +79,7 @@ describe('edgecompat.config', () => {
     ['a column without a runner', 'targets: [{ name: mine }]\n', 'bad.yaml:1 /targets/0: missing field "runner"'],
     ['an unknown reporter', 'reporters: [pdf]\n', 'bad.yaml:1 /reporters/0: must be equal to one of the allowed values'],
     ['a target no column has, at its line', 'targets:\n  - node\n  - nodez\n', 'bad.yaml:3 /targets/1: unknown target "nodez"; known:'],
+    ['a name listed twice', 'targets:\n  - bun\n  - node\n  - bun\n', 'bad.yaml:4 /targets/2: target "bun" is listed twice'],
     ['a target listed twice', 'targets: [node, { name: node, runner: node }]\n', 'bad.yaml:1 /targets/1: target "node" is listed twice'],
     ['YAML that does not parse', 'suites: [x\n', 'bad.yaml:2: invalid YAML'],
     ['a profile that clashes with a shipped one', 'profiles: [vercel-again.yaml]\n', 'vercel-again.yaml:1 /platform: platform "vercel" must be made of a-z, 0-9 and - and differ from the known profiles'],
