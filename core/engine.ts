@@ -5,7 +5,8 @@
  * route never shares a global scope with another case. Within a batch, cases run with bounded
  * concurrency and crashes are attributed: when the target dies, the cases in flight (and those that
  * finished just before) are suspects, the target restarts and each suspect runs alone, so the case
- * that kills it is CRASH and every other case gets the result it would get in a run without it.
+ * that kills it is CRASH and every other case gets the result it would get in a run without it. A
+ * process that held one route needs no such search: its route is CRASH as it was observed.
  * A route that breaks its batch's start (it hangs or exits while loading) is that case's TIMEOUT or
  * CRASH, and the batch starts again without it.
  */
@@ -121,6 +122,7 @@ export async function runColumn(job: ColumnJob): Promise<void> {
   }
   // 4. Where the deploy counts the platform's own build output, it is measured once that is built.
   if (first.deployedCode) await deploy((c) => first.deployedCode!(moduleOf(c)));
+
   // 5. Batches as large as the runner's isolation allows, each on a runner of its own, on a few lanes.
   const size = Math.max(1, Math.min(first.isolation?.maxRoutesPerStart ?? Infinity, hosted.length));
   const batches: Case[][] = [];
@@ -210,11 +212,21 @@ async function runBatch(batch: Case[], runner: Runner, context: BatchContext, ra
       const round = await runConcurrently(queue, current, job, concurrency, runOne, record, ran);
       queue = round.rest;
       if (!round.exit) break;
+      // A process that held one route died of that route: it is CRASH as observed, with no restart
+      // and no second run to find it (which would cost a start and the case's time per crash).
+      const live = batch.filter((c) => !excluded.has(c.id));
+      const alone = live.length === 1 && round.suspects.length === 1 && round.suspects[0].testCase === live[0] ? round.suspects[0] : undefined;
+      if (alone) {
+        job.log(`${job.target}: the target exited (${describeExit(round.exit)}) while ${alone.testCase.id}, its only route, ran`);
+        excluded.add(alone.testCase.id);
+        record({ ...alone, observation: { ...alone.observation, crashed: round.exit } });
+        break;
+      }
       // 3. The target died: restart it and run each suspect alone to find the case that kills it.
       job.log(`${job.target}: the target exited (${describeExit(round.exit)}); restarting and re-running ${round.suspects.length} case(s) one at a time`);
       await runner.stop();
       current = await start();
-      for (const suspect of round.suspects) {
+      for (const { testCase: suspect } of round.suspects) {
         if (job.signal.aborted || !current) break;
         if (judged.has(suspect.id)) continue;
         const solo = await runSolo(suspect, current, job, runOne);
@@ -280,7 +292,7 @@ type RunOne = (c: Case, loaded: Loaded, stop: AbortSignal) => Promise<Omit<Finis
 async function runConcurrently(queue: Case[], current: Started, job: ColumnJob, concurrency: number, runOne: RunOne, emit: Emit, ran: () => void) {
   const rest = [...queue];
   const unsettled: Finished[] = [];
-  const interrupted: Case[] = [];
+  const interrupted: Finished[] = [];
   const died = new AbortController();
   let exit: Exit | undefined;
   void current.exit.then((e) => {
@@ -298,7 +310,7 @@ async function runConcurrently(queue: Case[], current: Started, job: ColumnJob, 
       const testCase = rest.shift()!;
       const finished = await runOne(testCase, current.loaded, stop);
       if (stop.aborted) {
-        if (!job.signal.aborted) interrupted.push(testCase);
+        if (!job.signal.aborted) interrupted.push({ ...finished, at: performance.now() });
         continue;
       }
       unsettled.push({ ...finished, at: performance.now() });
@@ -309,8 +321,9 @@ async function runConcurrently(queue: Case[], current: Started, job: ColumnJob, 
   if (!exit && !job.signal.aborted && unsettled.length > 0) await Promise.race([sleep(SETTLE_MS), current.exit]);
   clearInterval(ticker);
   settle(true);
-  // Cases that were in flight, or finished shortly before the exit, may have caused it.
-  return { rest, exit, suspects: exit ? [...unsettled.map((f) => f.testCase), ...interrupted] : [] };
+  // Cases that were in flight, or finished shortly before the exit, may have caused it; each comes
+  // with what was observed of it until then.
+  return { rest, exit, suspects: exit ? [...unsettled, ...interrupted] : [] };
 }
 
 async function runSolo(testCase: Case, current: Started, job: ColumnJob, runOne: RunOne) {
