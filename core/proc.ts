@@ -43,6 +43,20 @@ export function parseStat(text: string): ProcStat | undefined {
   return { pid, state, ppid: Number(ppid), pgrp: Number(pgrp) };
 }
 
+/** Clock ticks per second of /proc's CPU times (USER_HZ: 100 on Linux's common builds). */
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/**
+ * CPU time (user + system, ms) of the waited-for children of process `pid` ("self" by default): every
+ * descendant that has ended and been reaped, down the tree, from /proc/<pid>/stat's cutime and cstime.
+ */
+export function childrenCpuMs(pid: number | 'self' = 'self'): number {
+  const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+  // After the command name: state is field 0, cutime field 13 and cstime field 14 (proc(5): 16 and 17).
+  return ((Number(fields[13]) + Number(fields[14])) * 1000) / CLOCK_TICKS_PER_SECOND;
+}
+
 /** An address of /proc/net/tcp (8 hex digits) or tcp6 (32), each 32-bit word in the host's (little-endian) order. */
 export function decodeAddress(hex: string): string {
   const words = hex.match(/.{8}/g) ?? [];
