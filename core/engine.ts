@@ -13,7 +13,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Agent } from 'undici';
 import { LoadFault } from '../runners/load-fault.ts';
-import type { Exit, Loaded, Runner } from '../runners/types.ts';
+import type { Exit, Loaded, RouteModule, Runner } from '../runners/types.ts';
 import type { SizeFigures, SizeLimit } from './code-size.ts';
 import { deployCheck } from './deploy-check.ts';
 import { judge } from './judge.ts';
@@ -35,8 +35,14 @@ export interface ColumnJob {
    */
   runnerFor(n: number): Runner;
   cases: Case[];
-  /** The route of each case, bundled for this column (or refused by its build). */
-  routes: Map<string, PreparedRoute>;
+  /**
+   * The route of a case, bundled for this column (or refused by its build). The engine asks for a
+   * batch's routes when the batch is about to start (all at once for a runner that prepares every
+   * route, such as Next's build), and gives each back with release() once no start can need it.
+   */
+  route(testCase: Case): Promise<PreparedRoute>;
+  /** The column is done with a case's route (see route()). */
+  release(testCase: Case): void;
   /** The code-size limit the column's platform deploys routes under, if it stands for one. */
   sizeLimit?: SizeLimit;
   /** Why a case is not run on this column (an area it does not run, a requirement it lacks), else undefined. */
@@ -80,50 +86,79 @@ export async function runColumn(job: ColumnJob): Promise<void> {
       ...(support ? { support } : {}), ...(subtests ? { subtests } : {}),
     });
   };
-  // 1. A case the column does not run is SKIP, and a route the platform's build refused never
-  //    reaches the target: their cases are judged now.
-  let hosted: Case[] = [];
+  // 1. A case the column does not run is SKIP, judged now.
+  const candidates: Case[] = [];
   for (const testCase of job.cases) {
     const skipped = job.skipReason?.(testCase, job.runnerFor(0));
-    if (skipped) {
-      emit({ testCase, observation: { skipped, steps: [] }, durationMs: 0 });
-      continue;
-    }
-    const failure = job.routes.get(testCase.id)!.failure;
-    if (failure) emit({ testCase, observation: { loadError: failure, steps: [] }, durationMs: 0 });
-    else hosted.push(testCase);
+    if (skipped) emit({ testCase, observation: { skipped, steps: [] }, durationMs: 0 });
+    else candidates.push(testCase);
   }
   const first = job.runnerFor(0);
-  const moduleOf = (c: Case) => job.routes.get(c.id)!.module;
-  /** 2 and 4. The platform's deploy: a route over the column's size limit is refused, and never hosted. */
-  const deploy = async (counted: (c: Case) => Promise<Uint8Array[] | string[] | undefined>) => {
-    if (!job.sizeLimit) return;
-    const kept: Case[] = [];
-    for (const testCase of hosted) {
-      const parts = await counted(testCase);
-      const outcome = parts && deployCheck(parts, job.sizeLimit, testCase.id);
-      if (outcome) sizes.set(testCase.id, outcome.size);
-      if (outcome?.failure) emit({ testCase, observation: { loadError: outcome.failure, steps: [] }, durationMs: 0 });
-      else kept.push(testCase);
+  // The routes of the cases admitted and not yet released.
+  const routes = new Map<string, PreparedRoute>();
+  const moduleOf = (c: Case) => routes.get(c.id)!.module;
+  const release = (cases: Case[]) => {
+    for (const c of cases) {
+      routes.delete(c.id);
+      job.release(c);
     }
-    hosted = kept;
   };
-  // 2. Where the deploy counts the route's bundle, it is measured before the target starts.
-  if (!first.deployedCode) await deploy(async (c) => [moduleOf(c).source]);
-  // 3. A target that builds once for every route (Next.js) builds now; each runner is told the routes.
-  const every = hosted.map(moduleOf);
-  try {
-    await first.prepare?.(every);
-  } catch (error) {
-    await first.stop();
-    const reason = { name: (error as Error).name ?? 'Error', message: (error as Error).message ?? String(error) };
-    for (const testCase of hosted) emit({ testCase, observation: { harnessError: reason, steps: [] }, durationMs: 0 });
-    return;
+  /** The platform's deploy: a route over the column's size limit is refused, never hosted, and let go. */
+  const deployed = async (testCase: Case, counted: () => Promise<Uint8Array[] | string[] | undefined>): Promise<boolean> => {
+    if (!job.sizeLimit) return true;
+    const parts = await counted();
+    const outcome = parts && deployCheck(parts, job.sizeLimit, testCase.id);
+    if (outcome) sizes.set(testCase.id, outcome.size);
+    if (!outcome?.failure) return true;
+    emit({ testCase, observation: { loadError: outcome.failure, steps: [] }, durationMs: 0 });
+    release([testCase]);
+    return false;
+  };
+  /**
+   * 2. The cases' routes, a few bundled at a time: a route the build refused, or (where the deploy
+   *    counts the bundle) the platform's deploy refused, never reaches the target and is judged now.
+   *    Returns the cases to host, in order.
+   */
+  const admit = async (cases: Case[]): Promise<Case[]> => {
+    const admitted = await mapBounded(cases, ADMIT_AT_ONCE, async (testCase) => {
+      const prepared = await job.route(testCase);
+      routes.set(testCase.id, prepared);
+      if (prepared.failure) {
+        emit({ testCase, observation: { loadError: prepared.failure, steps: [] }, durationMs: 0 });
+        release([testCase]);
+        return false;
+      }
+      return first.deployedCode ? true : deployed(testCase, async () => [prepared.module.source]);
+    });
+    return cases.filter((_, i) => admitted[i]);
+  };
+  // 3. A target that builds once for every route (Next.js) needs every route before any batch: it
+  //    builds now, each runner is told the routes, and where the deploy counts the platform's own
+  //    build output, it is measured once that is built. Other targets get each batch's routes when
+  //    the batch starts, so a run holds the routes of the batches in flight, not of every case.
+  const eager = Boolean(first.prepare || first.deployedCode);
+  let every: RouteModule[] = [];
+  let hosted = candidates;
+  if (eager) {
+    hosted = await admit(candidates);
+    every = hosted.map(moduleOf);
+    try {
+      await first.prepare?.(every);
+    } catch (error) {
+      await first.stop();
+      const reason = { name: (error as Error).name ?? 'Error', message: (error as Error).message ?? String(error) };
+      for (const testCase of hosted) emit({ testCase, observation: { harnessError: reason, steps: [] }, durationMs: 0 });
+      release(hosted);
+      return;
+    }
+    if (first.deployedCode) {
+      const kept: Case[] = [];
+      for (const testCase of hosted) if (await deployed(testCase, () => first.deployedCode!(moduleOf(testCase)))) kept.push(testCase);
+      hosted = kept;
+    }
   }
-  // 4. Where the deploy counts the platform's own build output, it is measured once that is built.
-  if (first.deployedCode) await deploy((c) => first.deployedCode!(moduleOf(c)));
 
-  // 5. Batches as large as the runner's isolation allows, each on a runner of its own, on a few lanes.
+  // 4. Batches as large as the runner's isolation allows, each on a runner of its own, on a few lanes.
   const size = Math.max(1, Math.min(first.isolation?.maxRoutesPerStart ?? Infinity, hosted.length));
   const batches: Case[][] = [];
   for (let i = 0; i < hosted.length; i += size) batches.push(hosted.slice(i, i + size));
@@ -141,18 +176,41 @@ export async function runColumn(job: ColumnJob): Promise<void> {
     return runner;
   };
   const lane = async () => {
-    for (let batch = batches.shift(); batch && !job.signal.aborted; batch = batches.shift()) {
+    for (let next = batches.shift(); next && !job.signal.aborted; next = batches.shift()) {
+      const batch = eager ? next : await admit(next);
+      if (batch.length === 0) continue;
       const runner = await preparedRunner();
       let ran!: () => void;
       const hasRun = new Promise<void>((resolve) => (ran = resolve));
-      const whole = runBatch(batch, runner, { job, concurrency: perBatch, emit, nextRunner: preparedRunner }, ran).finally(() => runner.stop());
+      const whole = runBatch(batch, runner, { job, routes, concurrency: perBatch, emit, nextRunner: preparedRunner }, ran)
+        .finally(() => runner.stop())
+        .finally(() => release(batch));
       settling.push(whole);
       await Promise.race([hasRun, whole]);
     }
   };
-  await Promise.all(Array.from({ length: lanes }, lane));
-  await Promise.all(settling);
+  try {
+    await Promise.all(Array.from({ length: lanes }, lane));
+    await Promise.all(settling);
+  } finally {
+    // Routes admitted by a batch that never started (the run was stopped) are let go too.
+    release(hosted.filter((c) => routes.has(c.id)));
+  }
   if (made === 0) await first.stop();
+}
+
+/** How many routes one lane bundles at once. */
+const ADMIT_AT_ONCE = 4;
+
+/** `fn` over the items, at most `limit` at a time; the results in the items' order. */
+async function mapBounded<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < items.length; i = next++) out[i] = await fn(items[i]);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
 }
 
 /**
@@ -162,6 +220,8 @@ export async function runColumn(job: ColumnJob): Promise<void> {
 /** What every batch of a column shares. */
 interface BatchContext {
   job: ColumnJob;
+  /** The routes of the cases admitted and not yet released. */
+  routes: Map<string, PreparedRoute>;
   /** Cases in flight at once in one batch. */
   concurrency: number;
   emit: Emit;
@@ -170,7 +230,7 @@ interface BatchContext {
 }
 
 async function runBatch(batch: Case[], runner: Runner, context: BatchContext, ran: () => void = () => {}): Promise<void> {
-  const { job, concurrency, emit } = context;
+  const { job, routes, concurrency, emit } = context;
   const judged = new Set<string>();
   const excluded = new Set<string>();
   const record: Emit = (f) => {
@@ -182,10 +242,10 @@ async function runBatch(batch: Case[], runner: Runner, context: BatchContext, ra
       const live = batch.filter((c) => !excluded.has(c.id));
       if (live.length === 0) return undefined;
       try {
-        const loaded = await runner.start(live.map((c) => job.routes.get(c.id)!.module));
+        const loaded = await runner.start(live.map((c) => routes.get(c.id)!.module));
         return { loaded, exit: runner.exited() };
       } catch (error) {
-        const culprit = faultyCase(error, live, job);
+        const culprit = faultyCase(error, live, routes);
         if (!culprit) throw live.length > 1 ? new SplitBatch(error) : error;
         const fault = error as LoadFault;
         excluded.add(culprit.id);
@@ -197,7 +257,7 @@ async function runBatch(batch: Case[], runner: Runner, context: BatchContext, ra
   const runOne: RunOne = async (testCase, loaded, stop) => {
     const began = performance.now();
     const cursor = runner.outputCursor?.();
-    const observation = await runCase(testCase, job.routes.get(testCase.id)!.module.key, loaded, job.agent, stop);
+    const observation = await runCase(testCase, routes.get(testCase.id)!.module.key, loaded, job.agent, stop);
     const output = cursor === undefined ? '' : await outputAfter(runner, cursor, observation);
     return { testCase, observation: output ? { ...observation, output } : observation, durationMs: performance.now() - began };
   };
@@ -275,9 +335,9 @@ class SplitBatch extends Error {
 }
 
 /** The case whose route broke a start: the one a LoadFault names, or the only one loading. */
-function faultyCase(error: unknown, live: Case[], job: ColumnJob): Case | undefined {
+function faultyCase(error: unknown, live: Case[], routes: Map<string, PreparedRoute>): Case | undefined {
   if (!(error instanceof LoadFault)) return undefined;
-  if (error.key !== undefined) return live.find((c) => job.routes.get(c.id)!.module.key === error.key);
+  if (error.key !== undefined) return live.find((c) => routes.get(c.id)!.module.key === error.key);
   return live.length === 1 ? live[0] : undefined;
 }
 

@@ -182,11 +182,21 @@ async function runTarget(
   }
   // Each batch past the first gets a runner of its own, in a folder of its own.
   const runnerFor = (n: number) => (n === 0 ? runner : newRunner(mkdtempSync(join(workDir, `batch-${n}-`))));
-  // Only the routes of cases the column runs are bundled (a size case's route may be tens of MB).
-  const routes = await bundles.for(runner.bundling, options.cases.filter((c) => !skipReason(target, c, runner, sizeLimit)));
-  await runColumn({
-    afterBatch: memory && ((loaded) => memory.read([...loaded.urls.values()][0])),
-    target: target.name, runnerFor, cases: options.cases, routes, sizeLimit, skipReason: (c, r) => skipReason(target, c, r, sizeLimit), knownFailingSubtests: (caseId) => options.knownFailingSubtests?.(caseId, target.name) ?? [], concurrency: options.concurrency, agent, signal: options.signal, expected, onResult, log });
+  // Only the routes of cases the column runs are bundled (a size case's route may be tens of MB), as
+  // their batches start; each is given back once, when the engine is done with it or at the end.
+  const held = new Set<string>();
+  const route = (c: Case) => {
+    held.add(c.id);
+    return bundles.take(runner.bundling, c);
+  };
+  const release = (c: Case) => held.delete(c.id) && bundles.release(runner.bundling, c.id);
+  try {
+    await runColumn({
+      afterBatch: memory && ((loaded) => memory.read([...loaded.urls.values()][0])),
+      target: target.name, runnerFor, cases: options.cases, route, release, sizeLimit, skipReason: (c, r) => skipReason(target, c, r, sizeLimit), knownFailingSubtests: (caseId) => options.knownFailingSubtests?.(caseId, target.name) ?? [], concurrency: options.concurrency, agent, signal: options.signal, expected, onResult, log });
+  } finally {
+    for (const id of held) bundles.release(runner.bundling, id);
+  }
   const isolation = runner.isolation?.description ?? 'every route in one start of the target';
   // A built-in runner's access is data (runners/access.ts, by runner; a +cache column's is its runtime's).
   const declared = runner.access ?? ACCESS[target.runner === 'platform-cache' ? String(target.settings.runtime) : target.runner];
@@ -248,21 +258,32 @@ export function skipReason(target: TargetConfig, testCase: Case, runner: Runner,
   return undefined;
 }
 
-/** The cases' routes bundled once per distinct bundling, shared by the columns that bundle alike. */
+/**
+ * The cases' routes bundled once per distinct bundling, shared by the columns that bundle alike while
+ * they hold them, and freed once none does: a run holds the routes of the batches in flight, not one
+ * of every case (a size case's route may be tens of MB, and a suite thousands of cases). A route let
+ * go and asked for again (by a column of the same bundling that comes later) is bundled again.
+ */
 class RouteBundles {
-  /** Bundling -> case id -> its route bundled that way. */
-  private readonly made = new Map<string, Map<string, Promise<PreparedRoute>>>();
+  /** Bundling -> case id -> its route bundled that way, and how many columns hold it. */
+  private readonly made = new Map<string, Map<string, { route: Promise<PreparedRoute>; holders: number }>>();
 
-  /** Case id -> its route bundled as `bundling` says, for these cases. */
-  async for(bundling: Bundling | undefined, cases: Case[]): Promise<Map<string, PreparedRoute>> {
+  /** The case's route bundled as `bundling` says, held until release(). */
+  take(bundling: Bundling | undefined, testCase: Case): Promise<PreparedRoute> {
     const key = JSON.stringify(bundling ?? null);
-    const made = this.made.get(key) ?? new Map<string, Promise<PreparedRoute>>();
+    const made = this.made.get(key) ?? new Map<string, { route: Promise<PreparedRoute>; holders: number }>();
     this.made.set(key, made);
-    const entries = cases.map(async (c) => {
-      if (!made.has(c.id)) made.set(c.id, prepareRoute(c, bundling));
-      return [c.id, await made.get(c.id)!] as const;
-    });
-    return new Map(await Promise.all(entries));
+    const entry = made.get(testCase.id) ?? { route: prepareRoute(testCase, bundling), holders: 0 };
+    entry.holders++;
+    made.set(testCase.id, entry);
+    return entry.route;
+  }
+
+  /** A column is done with a case's route; the last one to let go frees it. */
+  release(bundling: Bundling | undefined, caseId: string): void {
+    const made = this.made.get(JSON.stringify(bundling ?? null));
+    const entry = made?.get(caseId);
+    if (entry && --entry.holders <= 0) made!.delete(caseId);
   }
 }
 
