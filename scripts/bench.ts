@@ -55,7 +55,6 @@ interface RunFigures {
   /** edgecompat's own peak resident memory, MB. */
   peakRssMb: number;
   cells: number;
-  exitCode: number | null;
 }
 
 const log = (message: string) => process.stderr.write(`bench: ${message}\n`);
@@ -79,7 +78,7 @@ async function cliRun(dir: string, args: string[]): Promise<RunFigures> {
   if (exitCode !== 0) throw new Error(`edgecompat run ${args.join(' ')} exited ${exitCode}; see ${join(dir, 'output.log')}`);
   const usage = JSON.parse(readFileSync(usageFile, 'utf8')) as { maxRssKb: number };
   const report = await readReport(join(dir, 'report.json'));
-  return { wallMs, cpuMs: childrenCpuMs() - cpuBefore, peakRssMb: usage.maxRssKb / 1024, cells: report.results.length, exitCode };
+  return { wallMs, cpuMs: childrenCpuMs() - cpuBefore, peakRssMb: usage.maxRssKb / 1024, cells: report.results.length };
 }
 
 /** The median cold start of each target (ms), as `run --perf` measures it. */

@@ -311,6 +311,22 @@ describe('SIGINT and SIGTERM mid-run, and run --resume', () => {
     return { ran, out };
   }
 
+  /**
+   * A run stopped by a signal: exit 130, its report marked interrupted and holding exactly the (at
+   * least `atLeast`, not all) results of its journal, and no process left behind. Returns the report.
+   */
+  async function expectStopped(ran: Ran, out: string, atLeast: number): Promise<Report> {
+    expect(ran.code, ran.stderr).toBe(130);
+    const report = readReport(out);
+    expect(report.interrupted).toBe(true);
+    const kept = journalResults(out);
+    expect(kept.length).toBeGreaterThanOrEqual(atLeast);
+    expect(kept.length).toBeLessThan(cells);
+    expect(report.results.map(cell).sort()).toEqual(kept.map(cell).sort());
+    expect(await leftovers(ran)).toEqual([]);
+    return report;
+  }
+
   let cleanSlow: { ran: Ran; report: Report };
   beforeAll(async () => {
     const out = tempDir();
@@ -320,14 +336,8 @@ describe('SIGINT and SIGTERM mid-run, and run --resume', () => {
 
   it('SIGINT keeps the finished results (journal, report marked interrupted, exit 130); --resume runs only the other cells', async () => {
     const { ran, out } = await interrupted('SIGINT', 2);
-    expect(ran.code, ran.stderr).toBe(130);
-    const stopped = readReport(out);
-    expect(stopped.interrupted).toBe(true);
+    await expectStopped(ran, out, 2);
     const kept = journalResults(out);
-    expect(kept.length).toBeGreaterThanOrEqual(2);
-    expect(kept.length).toBeLessThan(cells);
-    expect(stopped.results.map(cell).sort()).toEqual(kept.map(cell).sort());
-    expect(await leftovers(ran)).toEqual([]);
     const journalBefore = readFileSync(join(out, 'results.jsonl'), 'utf8');
 
     // A line the interrupted run did not finish writing is dropped, not read.
@@ -378,15 +388,8 @@ describe('SIGINT and SIGTERM mid-run, and run --resume', () => {
 
   it('SIGTERM stops the run as SIGINT does: exit 130, finished results kept, every target stopped', async () => {
     const { ran, out } = await interrupted('SIGTERM', 1);
-    expect(ran.code, ran.stderr).toBe(130);
-    const report = readReport(out);
-    expect(report.interrupted).toBe(true);
-    const kept = journalResults(out);
-    expect(kept.length).toBeGreaterThanOrEqual(1);
-    expect(kept.length).toBeLessThan(cells);
-    expect(report.results.map(cell).sort()).toEqual(kept.map(cell).sort());
+    const report = await expectStopped(ran, out, 1);
     const want = statuses(cleanSlow.report);
     for (const r of report.results) expect([cell(r), r.status]).toEqual([cell(r), want[cell(r)]]);
-    expect(await leftovers(ran)).toEqual([]);
   }, TEST_MS);
 });
