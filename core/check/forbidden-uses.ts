@@ -11,8 +11,9 @@
  */
 import { readFile } from 'node:fs/promises';
 import { extname, resolve } from 'node:path';
-import { parse, type ParserPlugin } from '@babel/parser';
-import traverseModule, { type Binding, type Node, type NodePath, type Scope, type Visitor } from '@babel/traverse';
+import type { ParserPlugin } from '@babel/parser';
+import type traverseModule from '@babel/traverse';
+import type { Binding, Node, NodePath, Scope, Visitor } from '@babel/traverse';
 import { build, formatMessages, type Message, type Metafile, type Plugin } from 'esbuild';
 import { isNodeBuiltin, nodeBuiltinNames } from '../module-imports.ts';
 
@@ -72,9 +73,21 @@ export interface ScanOptions {
   nodeBuiltins: 'all' | string[];
 }
 
-// @babel/traverse is CommonJS: under Node's ES module loader (and so TypeScript's NodeNext) its
-// default export is `module.exports`, whose `default` is the function; a bundler may hand over either.
-const traverse = ((traverseModule as { default?: unknown }).default ?? traverseModule) as typeof traverseModule.default;
+/** Babel's parser and traverser, loaded on the first scan: they weigh about 25 MB that `run` never needs. */
+interface Babel {
+  parse: typeof import('@babel/parser').parse;
+  traverse: typeof traverseModule.default;
+}
+let babel: Promise<Babel> | undefined;
+function loadBabel(): Promise<Babel> {
+  babel ??= Promise.all([import('@babel/parser'), import('@babel/traverse')]).then(([parser, traverser]) => ({
+    parse: parser.parse,
+    // @babel/traverse is CommonJS: under Node's ES module loader (and so TypeScript's NodeNext) its
+    // default export is `module.exports`, whose `default` is the function; a bundler may hand over either.
+    traverse: ((traverser.default as { default?: unknown }).default ?? traverser.default) as typeof traverseModule.default,
+  }));
+  return babel;
+}
 
 /** A Babel node of one type. */
 type NodeOf<K extends Node['type']> = Extract<Node, { type: K }>;
@@ -118,6 +131,7 @@ export async function findForbiddenUses(entry: string, options: ScanOptions): Pr
   const entryPath = resolve(entry);
   const workingDir = process.cwd();
   const metafile = await moduleGraph(entryPath, options, workingDir);
+  const { parse, traverse } = await loadBabel();
   const uses: ForbiddenUse[] = [];
   for (const [key, chain] of chains(metafile, entryPath, workingDir)) {
     const file = chain[chain.length - 1];
@@ -130,7 +144,7 @@ export async function findForbiddenUses(entry: string, options: ScanOptions): Pr
       continue; // a virtual module (an esbuild namespace), nothing on disk
     }
     const commonJs = metafile.inputs[key].format === 'cjs';
-    for (const use of scanSource(source, file, syntax, commonJs, options.nodeBuiltins)) uses.push({ ...use, file, chain: [...chain] });
+    for (const use of scanSource({ parse, traverse }, source, file, syntax, commonJs, options.nodeBuiltins)) uses.push({ ...use, file, chain: [...chain] });
   }
   return uses.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column || a.rule.localeCompare(b.rule)));
 }
@@ -185,7 +199,7 @@ function chains(metafile: Metafile, entry: string, workingDir: string): Map<stri
 type FileUse = Pick<ForbiddenUse, 'rule' | 'line' | 'column' | 'what'>;
 
 /** The forbidden uses in one file's source. A syntax error that esbuild let through throws, naming the file and line. */
-function scanSource(source: string, file: string, plugins: ParserPlugin[], commonJs: boolean, nodeBuiltins: ScanOptions['nodeBuiltins']): FileUse[] {
+function scanSource({ parse, traverse }: Babel, source: string, file: string, plugins: ParserPlugin[], commonJs: boolean, nodeBuiltins: ScanOptions['nodeBuiltins']): FileUse[] {
   let ast: ReturnType<typeof parse>;
   try {
     ast = parse(source, {
