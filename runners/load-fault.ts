@@ -5,8 +5,21 @@
  */
 import type { Exit } from './types.ts';
 
+/** Marks a LoadFault whichever copy of this module made it. */
+const BRAND = Symbol.for('edgecompat.LoadFault');
+
 /** Why a start() failed, and which route caused it when the runner knows. */
 export class LoadFault extends Error {
+  /**
+   * `instanceof LoadFault` holds for a LoadFault of any copy of this module: a plug-in's
+   * `edgecompat/runner-kit` and the CLI's bundle load two.
+   */
+  static [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === 'object' && value !== null && (value as { [BRAND]?: unknown })[BRAND] === true;
+  }
+
+  readonly [BRAND] = true;
+
   /**
    * @param fault 'timeout': the route did not finish loading in time; 'exit': the target died loading it
    * @param key the route being loaded, when the runner knows it (else the engine splits the batch)
