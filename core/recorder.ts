@@ -6,6 +6,7 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from './input-error.ts';
+import { writeJsonFile } from './json-file.ts';
 import { REPORT_SCHEMA_VERSION, type Report, type Result, type TargetRun } from './report-types.ts';
 import { describeError, specificErrors, validateReport } from './schemas.ts';
 
@@ -58,7 +59,7 @@ export class Recorder {
   writeReport(report: Report): string {
     assertValidReport(report);
     const path = join(this.outDir, REPORT_FILE);
-    writeFileSync(path, `${JSON.stringify(report, null, 2)}\n`);
+    writeJsonFile(path, report);
     return path;
   }
 

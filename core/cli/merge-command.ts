@@ -7,7 +7,7 @@
  * as `run` judges it against its expectations) or when an input was interrupted, naming each.
  */
 import type { Command } from 'commander';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { describeOutcome, gateOutcome } from '../gate.ts';
 import { InputError } from '../input-error.ts';
@@ -17,6 +17,7 @@ import { assertValidReport } from '../recorder.ts';
 import type { Report } from '../report-types.ts';
 import { plain } from '../../reports/terminal.ts';
 import { EXIT_FAILED, EXIT_OK, isUnexpected } from './exit-codes.ts';
+import { writeJsonFile } from '../json-file.ts';
 
 /** The options of `edgecompat merge`. */
 export interface MergeCommandOptions {
@@ -49,7 +50,7 @@ export function mergeCommand(files: string[], options: MergeCommandOptions): num
   assertValidReport(merged);
   const out = resolve(options.out);
   mkdirSync(dirname(out), { recursive: true });
-  writeFileSync(out, `${JSON.stringify(merged, null, 2)}\n`);
+  writeJsonFile(out, merged);
   process.stderr.write(`edgecompat: merged ${paths.length} report(s): ${merged.cases.length} cases x ${merged.targets.length} targets, ` +
     `${merged.results.length} results -> ${out.replace(`${process.cwd()}/`, '')}\n`);
   // 3. With --gate: the merged run's verdict, as `run` gives it for one machine.

@@ -4,7 +4,7 @@
  * other machines) are merged first. With --baseline, the HTML and the terminal show what changed.
  */
 import type { Command } from 'commander';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { InputError } from '../input-error.ts';
 import { mergeReports } from '../merge.ts';
@@ -13,6 +13,7 @@ import { assertValidReport, REPORT_FILE } from '../recorder.ts';
 import { EXIT_OK } from './exit-codes.ts';
 import { DEFAULT_REPORTERS, REPORTERS, writeRenderings, type ReporterName } from './write-renderings.ts';
 import { list } from './options.ts';
+import { writeJsonFile } from '../json-file.ts';
 
 /** The options of `edgecompat report`. */
 export interface ReportCommandOptions {
@@ -50,7 +51,7 @@ export function reportCommand(files: string[], options: ReportCommandOptions = {
   const writeJson = reporters.includes('json') && (inputs.length > 1 || resolve(paths[0]) !== target);
   if (writeJson) {
     assertValidReport(report);
-    writeFileSync(target, `${JSON.stringify(report, null, 2)}\n`);
+    writeJsonFile(target, report);
   }
 
   // 3. Render (writeRenderings lists report.json first: keep it only when it was written here).
