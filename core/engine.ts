@@ -146,12 +146,17 @@ export async function runColumn(job: ColumnJob): Promise<void> {
       await first.prepare?.(every);
     } catch (error) {
       await first.stop();
+      if (job.signal.aborted) {
+        // Stopped while preparing (a build cut short): an interrupted run, nothing to record.
+        release(hosted);
+        return;
+      }
       const reason = { name: (error as Error).name ?? 'Error', message: (error as Error).message ?? String(error) };
       for (const testCase of hosted) emit({ testCase, observation: { harnessError: reason, steps: [] }, durationMs: 0 });
       release(hosted);
       return;
     }
-    if (first.deployedCode) {
+    if (first.deployedCode && !job.signal.aborted) {
       const kept: Case[] = [];
       for (const testCase of hosted) if (await deployed(testCase, () => first.deployedCode!(moduleOf(testCase)))) kept.push(testCase);
       hosted = kept;

@@ -212,7 +212,7 @@ async function runTarget(
  */
 function runnerMaker(target: TargetConfig, options: MatrixOptions, log: (message: string) => void): (dir: string) => Runner {
   const shared = new Map<string, unknown>();
-  return (dir) => options.runners[target.runner](runnerSettings(target), { workDir: dir, env: targetEnvironment(), log, shared });
+  return (dir) => options.runners[target.runner](runnerSettings(target), { workDir: dir, env: targetEnvironment(), log, shared, signal: options.signal });
 }
 
 /**

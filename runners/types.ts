@@ -101,6 +101,11 @@ export interface RunnerContext {
    * what `prepare()` made once for all of them, such as a build every batch serves.
    */
   shared?: Map<string, unknown>;
+  /**
+   * Aborts when the run is stopped (Ctrl-C, SIGTERM). Work that can take minutes before any case
+   * runs (a build in `prepare()`) should stop then; the engine records nothing for its cases.
+   */
+  signal?: AbortSignal;
 }
 
 /** A target: one column of the matrix. Created by a factory from the registry. */

@@ -23,6 +23,7 @@ import { pidsWith } from './support/processes.ts';
 const BIN = new URL('../core/cli/bin.mjs', import.meta.url).pathname;
 const FAULTS = new URL('./fixtures/suites/faults/', import.meta.url).pathname;
 const NEVER_READY = new URL('./fixtures/runners/never-ready.mjs', import.meta.url).pathname;
+const SLOW_BUILD = new URL('./fixtures/runners/slow-build.mjs', import.meta.url).pathname;
 const GOOD = join(FAULTS, 'good');
 const SLOW = join(FAULTS, 'slow');
 /** The fast columns: every route fault runs on each. */
@@ -391,5 +392,16 @@ describe('SIGINT and SIGTERM mid-run, and run --resume', () => {
     const report = await expectStopped(ran, out, 1);
     const want = statuses(cleanSlow.report);
     for (const r of report.results) expect([cell(r), r.status]).toEqual([cell(r), want[cell(r)]]);
+  }, TEST_MS);
+  it('SIGINT during a column\'s build (prepare) stops the build: exit 130, no result for that column, no process left', async () => {
+    const out = tempDir();
+    const ran = await edgecompat(['run', '--runner', SLOW_BUILD, '--suite', GOOD, '--targets', 'slow-build', '--reporter', 'json', '--out', out], {
+      onStart: (child) => child.stderr!.on('data', (d: Buffer) => d.toString().includes('slow-build: building') && child.kill('SIGINT')),
+    });
+    expect(ran.code, ran.stderr).toBe(130);
+    const report = readReport(out);
+    expect(report.interrupted).toBe(true);
+    expect(report.results).toEqual([]);
+    expect(await leftovers(ran)).toEqual([]);
   }, TEST_MS);
 });

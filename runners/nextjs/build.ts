@@ -35,6 +35,8 @@ export interface BuildOptions {
   next: string;
   env: NodeJS.ProcessEnv;
   log(message: string): void;
+  /** Stops the build in flight and makes no further pass (the run was stopped). */
+  signal?: AbortSignal;
 }
 
 /** The outcome of a build: the keys served (with Next's warnings), those Next refused, and its BUILD_ID. */
@@ -51,7 +53,7 @@ export interface BuildOutcome {
  * Runs one `next build` in `dir` (`--webpack` when asked), in its own process group, killed as a
  * group when it ends; resolves with whether it succeeded, its stderr and everything it wrote.
  */
-export async function runNextBuild(next: string, dir: string, env: NodeJS.ProcessEnv, bundler: BundlerKind = 'turbopack'): Promise<{ ok: boolean; stderr: string; output: string }> {
+export async function runNextBuild(next: string, dir: string, env: NodeJS.ProcessEnv, bundler: BundlerKind = 'turbopack', signal?: AbortSignal): Promise<{ ok: boolean; stderr: string; output: string }> {
   const args = ['build', ...(bundler === 'webpack' ? ['--webpack'] : [])];
   const buildEnv: NodeJS.ProcessEnv = { ...env, NEXT_TELEMETRY_DISABLED: '1', FORCE_COLOR: '0', NO_COLOR: '1' };
   delete buildEnv.NODE_ENV; // next build sets production itself; vitest's NODE_ENV=test must not leak in
@@ -64,8 +66,12 @@ export async function runNextBuild(next: string, dir: string, env: NodeJS.Proces
     output += chunk.toString('utf8');
   });
   const timer = setTimeout(() => void build.kill(), BUILD_TIMEOUT_MS);
+  const abort = () => void build.kill();
+  signal?.addEventListener('abort', abort, { once: true });
+  if (signal?.aborted) abort();
   const exit = await build.exited;
   clearTimeout(timer);
+  signal?.removeEventListener('abort', abort);
   await build.kill(); // the process group: any worker left behind
   return { ok: exit.exitCode === 0, stderr, output };
 }
@@ -120,7 +126,8 @@ async function passes(options: BuildOptions): Promise<BuildOutcome> {
     if (remaining.size === 0) return { built: [], failures, warnings: {}, passes: pass - 1 };
     // 2. Build what is left.
     options.log(`nextjs: next build (${options.router} router, ${options.bundler}, ${remaining.size} routes, pass ${pass})`);
-    const { ok, stderr, output } = await runNextBuild(options.next, options.dir, options.env, options.bundler);
+    const { ok, stderr, output } = await runNextBuild(options.next, options.dir, options.env, options.bundler, options.signal);
+    options.signal?.throwIfAborted();
     // For humans and for capturing real outputs as test fixtures; never read back.
     writeFileSync(join(options.dir, `edgecompat-build-${pass}.log`), output);
     writeFileSync(join(options.dir, `edgecompat-build-${pass}.stderr.log`), stderr);

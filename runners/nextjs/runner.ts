@@ -122,7 +122,7 @@ export const nextjsRunner: RunnerFactory = (settings, ctx): NextjsRunner => {
         reused = false;
         const started = Date.now();
         const keys = routes.map((route) => route.key);
-        const outcome = await buildApp({ dir, plan, keys, router, bundler, next, env: ctx.env, log: ctx.log });
+        const outcome = await buildApp({ dir, plan, keys, router, bundler, next, env: ctx.env, log: ctx.log, ...(ctx.signal ? { signal: ctx.signal } : {}) });
         return writeRecord(dir, { hash, ...outcome, durationMs: Date.now() - started, finishedAt: new Date().toISOString() });
       }));
     ctx.log(reused ? `nextjs: reusing build ${hash}` : `nextjs: built ${hash} in ${record.durationMs} ms (${record.passes} next build pass(es))`);
