@@ -146,13 +146,11 @@ export async function runColumn(job: ColumnJob): Promise<void> {
       await first.prepare?.(every);
     } catch (error) {
       await first.stop();
-      if (job.signal.aborted) {
-        // Stopped while preparing (a build cut short): an interrupted run, nothing to record.
-        release(hosted);
-        return;
+      // Stopped while preparing (a build cut short) is an interrupted run: nothing to record.
+      if (!job.signal.aborted) {
+        const reason = { name: (error as Error).name ?? 'Error', message: (error as Error).message ?? String(error) };
+        for (const testCase of hosted) emit({ testCase, observation: { harnessError: reason, steps: [] }, durationMs: 0 });
       }
-      const reason = { name: (error as Error).name ?? 'Error', message: (error as Error).message ?? String(error) };
-      for (const testCase of hosted) emit({ testCase, observation: { harnessError: reason, steps: [] }, durationMs: 0 });
       release(hosted);
       return;
     }

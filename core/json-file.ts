@@ -30,10 +30,10 @@ export function* jsonPieces(value: object): Generator<string> {
     yield `${i === 0 ? '' : ','}\n${' '.repeat(INDENT)}${JSON.stringify(key)}: `;
     if (Array.isArray(field) && field.length > 0) {
       yield '[';
-      for (const [j, item] of field.entries()) yield `${j === 0 ? '' : ','}\n${indented(item, 2 * INDENT)}`;
+      for (const [j, item] of field.entries()) yield `${j === 0 ? '' : ','}\n${' '.repeat(2 * INDENT)}${indented(item, 2 * INDENT)}`;
       yield `\n${' '.repeat(INDENT)}]`;
     } else {
-      yield indented(field, INDENT).trimStart();
+      yield indented(field, INDENT);
     }
   }
   yield '\n}\n';
@@ -44,9 +44,9 @@ function isSerialised(v: unknown): boolean {
   return v !== undefined && typeof v !== 'function' && typeof v !== 'symbol';
 }
 
-/** `v` as JSON.stringify(v, null, 2) gives it (null where it gives nothing, as in an array), every line indented by `by`. */
+/** `v` as JSON.stringify(v, null, 2) gives it (null where it gives nothing, as in an array), its lines after the first indented by `by`. */
 function indented(v: unknown, by: number): string {
   const text = JSON.stringify(v, null, INDENT) ?? 'null';
   // A string value never holds a raw newline (JSON escapes it), so every newline starts a line.
-  return ' '.repeat(by) + text.replaceAll('\n', `\n${' '.repeat(by)}`);
+  return text.replaceAll('\n', `\n${' '.repeat(by)}`);
 }

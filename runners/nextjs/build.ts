@@ -65,13 +65,13 @@ export async function runNextBuild(next: string, dir: string, env: NodeJS.Proces
     stderr += chunk.toString('utf8');
     output += chunk.toString('utf8');
   });
-  const timer = setTimeout(() => void build.kill(), BUILD_TIMEOUT_MS);
-  const abort = () => void build.kill();
-  signal?.addEventListener('abort', abort, { once: true });
-  if (signal?.aborted) abort();
+  // Killed when it takes too long, or when the run is stopped.
+  const stop = AbortSignal.any([AbortSignal.timeout(BUILD_TIMEOUT_MS), ...(signal ? [signal] : [])]);
+  const kill = () => void build.kill();
+  if (stop.aborted) kill();
+  else stop.addEventListener('abort', kill, { once: true });
   const exit = await build.exited;
-  clearTimeout(timer);
-  signal?.removeEventListener('abort', abort);
+  stop.removeEventListener('abort', kill);
   await build.kill(); // the process group: any worker left behind
   return { ok: exit.exitCode === 0, stderr, output };
 }
