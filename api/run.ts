@@ -5,11 +5,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { Recorder } from '../core/recorder.ts';
-import type { Report, Result } from '../core/report-types.ts';
-import { runMatrix } from '../core/run-matrix.ts';
-import { planRun, type PlanOptions, type RunPlan } from '../core/run-plan.ts';
-import { mergeConfig } from '../core/cli/config-options.ts';
+import { Recorder } from '../core/report/recorder.ts';
+import type { Report, Result } from '../core/report/report-types.ts';
+import { runMatrix } from '../core/run/run-matrix.ts';
+import { planRun, type PlanOptions, type RunPlan } from '../core/run/plan.ts';
+import { mergeConfig } from '../core/cases/config.ts';
 
 /** What `run()` takes: the plan's options (suites default to the shipped ones) and how to run it. */
 export interface RunOptions extends Partial<PlanOptions> {

@@ -9,8 +9,8 @@
  */
 import { join } from 'node:path';
 import { beforeAll, describe, it } from 'vitest';
-import { describeOutcome, gateOutcome } from '../core/gate.ts';
-import type { Result } from '../core/report-types.ts';
+import { describeOutcome, gateOutcome } from '../core/judge/gate.ts';
+import type { Result } from '../core/report/report-types.ts';
 import { plan, run, type RunOptions } from './run.ts';
 
 /** What edgecompatTests takes: run() options (suites, targets, expectations, config ...) and a hook timeout. */

@@ -2,6 +2,8 @@
  * The shared vocabulary of edgecompat: cases as loaded from suites/, what a target was seen to do,
  * and the verdicts the judge gives. Every other module speaks in these types.
  */
+import type { SizeFigures } from '../profiles/code-size.ts';
+import type { Requirement } from '../runners/types.ts';
 
 /** The fixed set of verdicts a case can get on a target. */
 export const STATUSES = ['PASS', 'FAIL', 'TIMEOUT', 'CRASH', 'ERROR', 'SKIP'] as const;
@@ -80,7 +82,7 @@ export interface ResponseExpect {
   /** Which run of the route the response came from (see InvocationExpect). */
   invocation?: InvocationExpect;
   /**
-   * The body is a subtest report (core/subtests.ts): the case passes when every vector passed;
+   * The body is a subtest report (core/judge/subtests.ts): the case passes when every vector passed;
    * `total`, when given, is how many vectors the file holds, so a run that lost some fails.
    */
   subtests?: { total?: number };
@@ -141,12 +143,6 @@ export interface Step {
   /** Wait this many ms once the request may start (to let a cached response go stale). */
   waitMs?: number;
 }
-
-import type { SizeFigures } from './code-size.ts';
-import type { Support } from './probe.ts';
-
-/** What a column must have for a case to mean anything there. */
-export type Requirement = 'platform-cache';
 
 /** A case as loaded and normalised from its YAML file. */
 export interface Case {
@@ -224,7 +220,7 @@ export interface StepObservation {
   /**
    * Every response header field line as it came off the wire, in order: `[name, value]`, the name
    * spelled as the target sent it. The only record of the headers: a name's value is derived from it
-   * (core/header-fields.ts), so a folded line and two lines stay told apart.
+   * (runners/header-fields.ts), so a folded line and two lines stay told apart.
    */
   headerFields?: Array<[string, string]>;
   /** The body as text (UTF-8, lossy), cut to a bounded excerpt. */
@@ -292,3 +288,10 @@ export interface Verdict {
   /** A subtest case's tally. */
   subtests?: SubtestTally;
 }
+
+/**
+ * How far an API is supported, as a support probe tells: `missing` (the name does not resolve to
+ * anything), `stub` (it exists but calling it throws, like Next's `process.cwd` or a nodejs_compat
+ * placeholder) or `working` (calling it gives a value).
+ */
+export type Support = 'missing' | 'stub' | 'working';

@@ -5,7 +5,7 @@
  * lines of a pull request. JSON is the report itself.
  */
 import { errorCommand } from './github-commands.ts';
-import { bytes } from '../core/code-size.ts';
+import { bytes } from '../profiles/code-size.ts';
 import type { CheckReport, Finding, RouteCheck, SizeCheck } from '../core/check/run-check.ts';
 
 /** The report as text: per route, its size against each limit, then each forbidden use with its chain. */

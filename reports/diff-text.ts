@@ -4,8 +4,8 @@
  * settings. ANSI colour only when asked; report strings pass through `plain`, so a message cannot
  * drive the terminal.
  */
-import type { CellChange, ReportDiff } from '../core/diff.ts';
-import { isEmptyDiff } from '../core/diff.ts';
+import type { CellChange, ReportDiff } from '../core/report/diff.ts';
+import { isEmptyDiff } from '../core/report/diff.ts';
 import { plain } from './terminal.ts';
 
 /** Options of {@link renderDiffText}. */

@@ -3,8 +3,8 @@
  * an unexpected pass, a changed failure), at the case's line in its YAML file, so the pull request
  * shows it where the case is written. A pure function of the report.
  */
-import { describeOutcome, gateOutcome } from '../core/gate.ts';
-import type { Report } from '../core/report-types.ts';
+import { describeOutcome, gateOutcome } from '../core/judge/gate.ts';
+import type { Report } from '../core/report/report-types.ts';
 import { errorCommand } from './github-commands.ts';
 
 /** The annotation lines (empty when every result is as expected). */

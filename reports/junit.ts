@@ -3,8 +3,8 @@
  * <testcase> per case (classname area.feature, name the case id). FAIL is a <failure>; ERROR, CRASH
  * and TIMEOUT are an <error type="STATUS">; SKIP is <skipped>. Pure: no I/O.
  */
-import { describeOutcome, gateOutcome } from '../core/gate.ts';
-import type { CaseEntry, Report, Result, TargetRun } from '../core/report-types.ts';
+import { describeOutcome, gateOutcome } from '../core/judge/gate.ts';
+import type { CaseEntry, Report, Result, TargetRun } from '../core/report/report-types.ts';
 import { addToTally, emptyTally } from './summary.ts';
 import { settingsLine } from './html/table.ts';
 

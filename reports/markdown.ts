@@ -3,8 +3,8 @@
  * areas x targets ("passed/total"), then the failing cases (unexpected first, capped) with their
  * messages. Every string from the report is escaped so it shows as text. Pure: no I/O.
  */
-import { describeOutcome, gateOutcome } from '../core/gate.ts';
-import type { Report } from '../core/report-types.ts';
+import { describeOutcome, gateOutcome } from '../core/judge/gate.ts';
+import type { Report } from '../core/report/report-types.ts';
 import { areasOf, failures, formatScore, summarize } from './summary.ts';
 import { settingsLine } from './html/table.ts';
 

@@ -3,7 +3,7 @@
  * mixed statuses, chunk timelines, errors, known failures, and (on request) hostile strings in every
  * place a case or a runtime can put text. Deterministic: the same options give the same report.
  */
-import { REPORT_SCHEMA_VERSION, type CaseEntry, type Report, type Result, type TargetRun } from '../core/report-types.ts';
+import { REPORT_SCHEMA_VERSION, type CaseEntry, type Report, type Result, type TargetRun } from '../core/report/report-types.ts';
 import type { Observation, Status, StepObservation } from '../core/types.ts';
 
 /** Strings that would run script, break markup or break XML if a renderer forgot to escape them. */

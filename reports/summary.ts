@@ -2,8 +2,8 @@
  * Tallies shared by the renderers (HTML scores, Markdown and terminal summaries): counts by status
  * per target and per area, scores, and the list of failing results. Pure functions of a Report.
  */
-import { gateOutcome } from '../core/gate.ts';
-import type { CaseEntry, Report, Result, TargetRun } from '../core/report-types.ts';
+import { gateOutcome } from '../core/judge/gate.ts';
+import type { CaseEntry, Report, Result, TargetRun } from '../core/report/report-types.ts';
 import { STATUSES, type Status } from '../core/types.ts';
 
 /** Counts of one slice of results (a target, or a target's area). */

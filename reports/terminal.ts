@@ -3,8 +3,8 @@
  * passed/total, and the failing cases with their messages (capped). ANSI colour only when asked;
  * control characters from the report are made visible so a message cannot drive the terminal.
  */
-import { describeOutcome } from '../core/gate.ts';
-import type { Report } from '../core/report-types.ts';
+import { describeOutcome } from '../core/judge/gate.ts';
+import type { Report } from '../core/report/report-types.ts';
 import { STATUSES, type Status } from '../core/types.ts';
 import { areasOf, failures, formatScore, summarize } from './summary.ts';
 

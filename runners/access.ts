@@ -3,7 +3,7 @@
  * target info shows it. Each line was observed, not assumed: test/least-privilege.test.ts runs a
  * route that tries each on every column and checks it against these words (`reachable` below).
  */
-import { TARGET_ENV_DESCRIPTION } from '../core/target-env.ts';
+import { TARGET_ENV_DESCRIPTION } from './host/target-env.ts';
 
 /** What a route can reach on a target, in words, and whether it reached each in the probe. */
 export interface Access {

@@ -8,24 +8,11 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { InputError } from '../core/input-error.ts';
+import { InputError } from '../schemas/input-error.ts';
 import { SUPPORTED_INTERFACE_VERSIONS } from './kit/define-runner.ts';
 import { compileSettingsSchema, settingsProblems } from './kit/settings-schema.ts';
 import { runnerSettings } from './size-limits.ts';
-import type { RunnerFactory, TargetConfig } from './types.ts';
-
-/** What a plug-in module exports as its default. */
-export interface PluginRunner {
-  /** The runner's name; also the column name when `targets` is not given. */
-  name: string;
-  create: RunnerFactory;
-  /** The columns it offers, each with its own settings; `runner` is filled in with `name`. */
-  targets?: Array<Omit<TargetConfig, 'runner'>>;
-  /** The runner interface version it was written for (see runners/kit); a module without one is taken for version 1. */
-  interfaceVersion?: number;
-  /** A JSON Schema for one column's settings (without `sizeLimit`), checked when the columns are set up. */
-  settingsSchema?: Record<string, unknown> | boolean;
-}
+import type { PluginRunner, RunnerFactory, TargetConfig } from './types.ts';
 
 /** The loaded plug-ins. */
 export interface LoadedPlugins {

@@ -7,7 +7,7 @@
  * A column's `sizeLimit` setting picks another: a plan of the same profile ("pro"), a profile and
  * plan ("vercel/pro"), or "none".
  */
-import { resolveSizeLimit, type SizeLimit } from '../core/code-size.ts';
+import { resolveSizeLimit, type SizeLimit } from '../profiles/code-size.ts';
 import type { TargetConfig } from './types.ts';
 
 /** Runner name -> the profile whose default plan its columns deploy under. */

@@ -2,8 +2,6 @@
  * The runner interface: everything the engine needs of a target, and nothing more.
  * See runners/README.md for the contract in prose and a worked plug-in example.
  */
-import type { Requirement } from '../core/types.ts';
-
 /** One case's route, ready for a runner to host. */
 export interface RouteModule {
   /** The case id (for messages and reports). */
@@ -147,7 +145,7 @@ export interface Runner {
   /**
    * The route module shapes this target can host: a default export (a handler or `{ fetch }`), and
    * HTTP method exports (a Next.js App Router route handler). Default: both (elsewhere than Next, a
-   * method-exports module gets a dispatcher, core/route-modules.ts). A case whose route has a shape
+   * method-exports module gets a dispatcher, core/run/route-modules.ts). A case whose route has a shape
    * the target cannot host is SKIP there: Next's pages router hosts a default export only.
    */
   readonly routeShapes?: RouteShape[];
@@ -162,6 +160,9 @@ export interface Runner {
   /** What the started target printed after `cursor`, as a bounded excerpt. */
   outputSince?(cursor: number): string;
 }
+
+/** What a column must have for a case to mean anything there (a case's `requires`, a runner's `provides`). */
+export type Requirement = 'platform-cache';
 
 /** A route module's shape: what it exports for the target to call. */
 export type RouteShape = 'default-export' | 'method-exports';
@@ -195,4 +196,17 @@ export interface TargetConfig {
    * the rest, and a failure elsewhere would be the proxy's, not the runtime's.
    */
   areas?: string[];
+}
+
+/** What a plug-in module exports as its default. */
+export interface PluginRunner {
+  /** The runner's name; also the column name when `targets` is not given. */
+  name: string;
+  create: RunnerFactory;
+  /** The columns it offers, each with its own settings; `runner` is filled in with `name`. */
+  targets?: Array<Omit<TargetConfig, 'runner'>>;
+  /** The runner interface version it was written for (see runners/kit); a module without one is taken for version 1. */
+  interfaceVersion?: number;
+  /** A JSON Schema for one column's settings (without `sizeLimit`), checked when the columns are set up. */
+  settingsSchema?: Record<string, unknown> | boolean;
 }

@@ -19,21 +19,22 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Command } from 'commander';
 import { request } from 'undici';
-import { createClientAgent } from '../core/client.ts';
-import { list, positive, DEFAULT_SUITE } from '../core/cli/options.ts';
-import { judge } from '../core/judge.ts';
+import { list, positive } from '../cli/options.ts';
+import { judge } from '../core/judge/judge.ts';
 import { BENCH_TARGETS, judgeBench, longestInherentDelay } from '../core/perf/bench-figures.ts';
 import { measureStarts, PERF_CASE } from '../core/perf/measure.ts';
 import { writeSuiteCopies } from '../core/perf/suite-copies.ts';
-import { childrenCpuMs } from '../core/proc.ts';
-import { readReport } from '../core/read-report.ts';
-import { prepareRoute } from '../core/route-modules.ts';
-import { runCase } from '../core/run-case.ts';
-import { targetEnvironment } from '../core/target-env.ts';
+import { childrenCpuMs } from '../runners/host/proc.ts';
+import { readReport } from '../core/report/read-report.ts';
+import { prepareRoute } from '../core/run/route-modules.ts';
+import { runCase } from '../core/run/run-case.ts';
+import { targetEnvironment } from '../runners/host/target-env.ts';
 import { runnerSettings } from '../runners/size-limits.ts';
 import { RUNNERS, TARGETS } from '../runners/registry.ts';
+import { createClientAgent } from '../runners/client-agent.ts';
+import { DEFAULT_SUITE } from '../core/cases/load-cases.ts';
 
-const BIN = new URL('../core/cli/bin.mjs', import.meta.url).pathname;
+const BIN = new URL('../cli/bin.mjs', import.meta.url).pathname;
 const PRELOAD = new URL('./peak-rss.mjs', import.meta.url).pathname;
 const PROCESS_TARGETS = ['node', 'edge-runtime', 'workerd', 'deno', 'bun'];
 
@@ -88,7 +89,7 @@ async function coldStarts(targets: string[], starts: number, workDir: string): P
     const target = TARGETS.find((t) => t.name === name)!;
     const dir = mkdtempSync(join(workDir, `${name}-`));
     const make = (d: string) => RUNNERS[target.runner](runnerSettings(target), { workDir: d, env: targetEnvironment(), log: () => {}, shared: new Map() });
-    const perf = await measureStarts(make, dir, { starts, requests: 0, log: () => {} });
+    const perf = await measureStarts(make, dir, { starts, requests: 0, route: (bundling) => prepareRoute(PERF_CASE, bundling), log: () => {} });
     if (perf.coldStartMs === undefined) throw new Error(`${name}: no cold start measured (${perf.notes?.join('; ')})`);
     found.set(name, perf.coldStartMs);
   }

@@ -20,7 +20,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { cacheProfileNames, loadCacheProfile, type CacheProfile } from '../core/profiles.ts';
+import { cacheProfileNames, loadCacheProfile, type CacheProfile } from '../profiles/profiles.ts';
 import { CachingProxy } from '../runners/platform-cache/proxy.ts';
 
 /** The pinned version of the suite. */

@@ -10,16 +10,16 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Command } from 'commander';
-import { countFlakes, flakeTotal, formatStatusCounts, markedTotal, type FlakeCount, type FlakyCell } from '../core/flakes.ts';
-import { formatProblem, InputError } from '../core/input-error.ts';
-import { readReport } from '../core/read-report.ts';
-import type { Report } from '../core/report-types.ts';
-import { EXIT_FAILED, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE } from '../core/cli/exit-codes.ts';
-import { list, positive } from '../core/cli/options.ts';
+import { countFlakes, flakeTotal, formatStatusCounts, markedTotal, type FlakeCount, type FlakyCell } from '../core/report/flakes.ts';
+import { formatProblem, InputError } from '../schemas/input-error.ts';
+import { readReport } from '../core/report/read-report.ts';
+import type { Report } from '../core/report/report-types.ts';
+import { EXIT_FAILED, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE } from '../cli/exit-codes.ts';
+import { list, positive } from '../cli/options.ts';
 import { STATUSES } from '../core/types.ts';
 import { plain } from '../reports/terminal.ts';
 
-const BIN = new URL('../core/cli/bin.mjs', import.meta.url).pathname;
+const BIN = new URL('../cli/bin.mjs', import.meta.url).pathname;
 /** The file written into the output folder. */
 const FLAKES_FILE = 'flakes.json';
 /** Messages shown per flaky cell in the table (flakes.json keeps them all). */

@@ -4,8 +4,8 @@
  * Usage: npm run suite-counts
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { countsBlock, withCounts } from '../core/case-lint.ts';
-import { readSuiteAreas } from '../core/suite-areas.ts';
+import { countsBlock, withCounts } from '../core/cases/case-lint.ts';
+import { readSuiteAreas } from '../core/cases/suite-areas.ts';
 
 for (const area of await readSuiteAreas('suites')) {
   const before = readFileSync(area.readmeFile, 'utf8');

@@ -15,12 +15,12 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { main } from '../core/cli/main.ts';
-import { readExpectations } from '../core/expectations.ts';
-import type { Report } from '../core/report-types.ts';
+import { main } from '../cli/main.ts';
+import { readExpectations } from '../core/cases/expectations.ts';
+import type { Report } from '../core/report/report-types.ts';
 import { buildSampleReport } from '../reports/sample-report.ts';
 
-const BIN = new URL('../core/cli/bin.mjs', import.meta.url).pathname;
+const BIN = new URL('../cli/bin.mjs', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'edgecompat-bad-input-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -455,7 +455,7 @@ describe('malformed report.json files', () => {
 
 describe('a route with a syntax error', () => {
   // Not bad input: whether a route's code loads is the target's verdict (its build or its runtime
-  // refuses it), a result of that case alone, as README's `refused` and core/route-bundle.ts say.
+  // refuses it), a result of that case alone, as README's `refused` and runners/bundling/bundle-route.ts say.
   const folder = join(dir, 'syntax');
   mkdirSync(folder);
   writeFileSync(join(folder, 'broken.js'), "export default () => new Response('ok'\n");

@@ -7,11 +7,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadCases } from '../core/loader.ts';
+import { loadCases } from '../core/cases/load-cases.ts';
 import { BENCH_TARGETS, judgeBench, longestInherentDelay } from '../core/perf/bench-figures.ts';
 import { copiedId, copyCaseFile, writeSuiteCopies } from '../core/perf/suite-copies.ts';
-import { childrenCpuMs } from '../core/proc.ts';
-import type { Result } from '../core/report-types.ts';
+import { childrenCpuMs } from '../runners/host/proc.ts';
+import type { Result } from '../core/report/report-types.ts';
 import { execFileSync } from 'node:child_process';
 
 const result = (caseId: string, target: string, status: Result['status'], durationMs: number) =>

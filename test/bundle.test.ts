@@ -10,21 +10,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildProgram } from '../core/cli/main.ts';
-import { bundleCommand } from '../core/cli/bundle-command.ts';
-import { loadCases } from '../core/loader.ts';
-import { filterCases } from '../core/planner.ts';
-import { Recorder } from '../core/recorder.ts';
-import { runMatrix } from '../core/run-matrix.ts';
-import type { Report } from '../core/report-types.ts';
-import { findBinary } from '../runners/binaries.ts';
+import { buildProgram } from '../cli/main.ts';
+import { bundleCommand } from '../cli/bundle-command.ts';
+import { loadCases } from '../core/cases/load-cases.ts';
+import { filterCases } from '../core/run/select.ts';
+import { Recorder } from '../core/report/recorder.ts';
+import { runMatrix } from '../core/run/run-matrix.ts';
+import type { Report } from '../core/report/report-types.ts';
+import { findBinary } from '../runners/host/binaries.ts';
 import { bundleApp } from '../runners/http/bundle/bundle-app.ts';
 import { GENERIC_NODE_SERVER, PLATFORMS } from '../runners/http/bundle/platforms.ts';
 import { httpRunner, urlTargets } from '../runners/http/runner.ts';
 import { RUNNERS } from '../runners/registry.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const BIN = join(ROOT, 'core/cli/bin.mjs');
+const BIN = join(ROOT, 'cli/bin.mjs');
 const runCommand = buildProgram().commands.find((c) => c.name() === 'run')!;
 const WIRED_URL = runCommand.options.some((o) => o.long === '--url');
 const workerd = findBinary('workerd');
@@ -144,7 +144,7 @@ describe('bundle files', () => {
     };
     for (const platform of PLATFORMS) {
       const out = join(work, `files-${platform}`);
-      const { files } = await bundleApp(routes, platform, out, { compatibilityDate: '2025-01-01' });
+      const { files } = await bundleApp(routes, platform, out, { edgecompat: '0.0.0-test', compatibilityDate: '2025-01-01' });
       expect(files).toEqual([...expected[platform], 'router.mjs', 'routes/a-b-1.mjs', 'routes/a-c-2.mjs'].sort());
       expect(await readFile(join(out, 'routes/a-c-2.mjs'), 'utf8')).toBe(routes[1].source);
     }

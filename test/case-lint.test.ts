@@ -7,8 +7,8 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { countsBlock, countsProblems, duplicateProblems, featureProblems, outsideCitations, withCounts } from '../core/case-lint.ts';
-import { readSuiteAreas, type SuiteArea } from '../core/suite-areas.ts';
+import { countsBlock, countsProblems, duplicateProblems, featureProblems, outsideCitations, withCounts } from '../core/cases/case-lint.ts';
+import { readSuiteAreas, type SuiteArea } from '../core/cases/suite-areas.ts';
 import type { Case } from '../core/types.ts';
 
 // Built so this file does not hold what it forbids.

@@ -1,5 +1,5 @@
 /**
- * `edgecompat check` as a user runs it (`node core/cli/bin.mjs check ...` in a child process): the
+ * `edgecompat check` as a user runs it (`node cli/bin.mjs check ...` in a child process): the
  * size it reports is gzip's (zlib's, as Vercel's builder and wrangler compute it) for the very bundle
  * it measured; a route just over 1 MB after gzip fails Vercel Hobby in Vercel's words and passes Pro;
  * discovery of Next routes and a Worker entry; exit codes 0, 1 and 2; GitHub annotations.
@@ -10,10 +10,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
-import { payloadText } from '../core/payload.ts';
+import { payloadText } from '../core/cases/payload.ts';
 import type { CheckReport } from '../core/check/run-check.ts';
 
-const BIN = new URL('../core/cli/bin.mjs', import.meta.url).pathname;
+const BIN = new URL('../cli/bin.mjs', import.meta.url).pathname;
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 

@@ -31,8 +31,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ForbiddenRule } from '../core/check/forbidden-uses.ts';
-import { PACKAGE_ROOT } from '../runners/binaries.ts';
-import { spawnTarget } from '../runners/process.ts';
+import { PACKAGE_ROOT } from '../runners/host/binaries.ts';
+import { spawnTarget } from '../runners/host/process.ts';
 import { CAPTURE_NAME } from './fixtures/next-app-build/capture.ts';
 import { buildFixtureApp, diagnosticsByRoute, nextDiagnostics, routeFilesOf, type FixtureBuild, type NextDiagnostic } from './support/next-build.ts';
 
@@ -164,7 +164,7 @@ interface CheckRun {
 
 /** Runs `edgecompat check <fixture> --platform nextjs --format json` from the package root. */
 async function runCheck(app: string): Promise<CheckRun> {
-  const child = spawnTarget(process.execPath, [join('core', 'cli', 'bin.mjs'), 'check', app, '--platform', 'nextjs', '--format', 'json'], { cwd: PACKAGE_ROOT });
+  const child = spawnTarget(process.execPath, [join('cli', 'bin.mjs'), 'check', app, '--platform', 'nextjs', '--format', 'json'], { cwd: PACKAGE_ROOT });
   let stdout = '';
   let stderr = '';
   child.child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));

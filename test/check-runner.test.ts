@@ -9,11 +9,11 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Result } from '../core/report-types.ts';
+import type { Result } from '../core/report/report-types.ts';
 import { leftoverProblems, listenerProblems, loadFailureProblems, throwingProblems } from '../core/runner-check/judge.ts';
-import { decodeAddress, descendantsOf, parseStat, parseTcpTable } from '../core/proc.ts';
+import { decodeAddress, descendantsOf, parseStat, parseTcpTable } from '../runners/host/proc.ts';
 
-const BIN = new URL('../core/cli/bin.mjs', import.meta.url).pathname;
+const BIN = new URL('../cli/bin.mjs', import.meta.url).pathname;
 const NODE_STRICT = new URL('../examples/runners/node-strict.mjs', import.meta.url).pathname;
 const FIXTURES = new URL('./fixtures/runners/', import.meta.url).pathname;
 const README = new URL('../runners/README.md', import.meta.url);

@@ -1,5 +1,5 @@
 /**
- * The CLI end to end, as a user runs it: `node core/cli/bin.mjs ...` in a child process, on the
+ * The CLI end to end, as a user runs it: `node cli/bin.mjs ...` in a child process, on the
  * fixture suites in test/fixtures/, against real node and edge-runtime targets.
  */
 import { spawn } from 'node:child_process';
@@ -7,11 +7,11 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { validateReport } from '../core/schemas.ts';
-import type { Report } from '../core/report-types.ts';
+import { validateReport } from '../schemas/validators.ts';
+import type { Report } from '../core/report/report-types.ts';
 import { pidsWith } from './support/processes.ts';
 
-const BIN = new URL('../core/cli/bin.mjs', import.meta.url).pathname;
+const BIN = new URL('../cli/bin.mjs', import.meta.url).pathname;
 const FIXTURES = new URL('./fixtures/', import.meta.url).pathname;
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));

@@ -7,9 +7,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Report } from '../core/report-types.ts';
+import type { Report } from '../core/report/report-types.ts';
 
-const BIN = new URL('../core/cli/bin.mjs', import.meta.url).pathname;
+const BIN = new URL('../cli/bin.mjs', import.meta.url).pathname;
 const SUITE = new URL('./fixtures/suites/basics', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'edgecompat-config-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -4,8 +4,8 @@
  * so; the HTML with a baseline draws the section at the top, marks the cell, and escapes it all.
  */
 import { describe, expect, it } from 'vitest';
-import { diffReports, isEmptyDiff } from '../core/diff.ts';
-import type { Report } from '../core/report-types.ts';
+import { diffReports, isEmptyDiff } from '../core/report/diff.ts';
+import type { Report } from '../core/report/report-types.ts';
 import { renderDiffText } from '../reports/diff-text.ts';
 import { escapeHtml } from '../reports/html/escape.ts';
 import { renderHtml } from '../reports/html/render.ts';

@@ -1,6 +1,6 @@
 /**
  * examples/ is the tutorial of the CI gate (examples/README.md); this holds it to what it says, with
- * the CLI run as a user runs it (`node core/cli/bin.mjs ...` in a child process):
+ * the CLI run as a user runs it (`node cli/bin.mjs ...` in a child process):
  * - both example apps pass their own gates: `check` on the app folder and `run --config` with the
  *   app's config exit 0, the known failures of its expectations file being the only results that
  *   are not PASS;
@@ -20,12 +20,12 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { buildProgram } from '../core/cli/main.ts';
-import { payloadText } from '../core/payload.ts';
-import type { Report, Result } from '../core/report-types.ts';
-import { PACKAGE_ROOT } from '../runners/binaries.ts';
+import { buildProgram } from '../cli/main.ts';
+import { payloadText } from '../core/cases/payload.ts';
+import type { Report, Result } from '../core/report/report-types.ts';
+import { PACKAGE_ROOT } from '../runners/host/binaries.ts';
 
-const BIN = join(PACKAGE_ROOT, 'core', 'cli', 'bin.mjs');
+const BIN = join(PACKAGE_ROOT, 'cli', 'bin.mjs');
 const NEXT_APP = join(PACKAGE_ROOT, 'examples', 'next-app');
 const WORKER = join(PACKAGE_ROOT, 'examples', 'worker');
 const WORKFLOW = join(NEXT_APP, '.github', 'workflows', 'edgecompat.yml');

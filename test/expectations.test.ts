@@ -9,12 +9,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { expectationsFromReport, expectedStatus, readExpectations, unusedExpectations, type ExpectationsFile } from '../core/expectations.ts';
-import { InputError } from '../core/input-error.ts';
-import type { Report } from '../core/report-types.ts';
+import { expectationsFromReport, expectedStatus, readExpectations, unusedExpectations, type ExpectationsFile } from '../core/cases/expectations.ts';
+import { InputError } from '../schemas/input-error.ts';
+import type { Report } from '../core/report/report-types.ts';
 import { buildSampleReport } from '../reports/sample-report.ts';
 
-const BIN = new URL('../core/cli/bin.mjs', import.meta.url).pathname;
+const BIN = new URL('../cli/bin.mjs', import.meta.url).pathname;
 const SUITE = new URL('./fixtures/suites/basics', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'edgecompat-expectations-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -106,7 +106,7 @@ describe('run --expectations', () => {
 
 describe('what the gate calls each result', () => {
   it('names regressions, unexpected passes and changed failures, and holds no skip against a run', async () => {
-    const { gateOutcome, describeOutcome } = await import('../core/gate.ts');
+    const { gateOutcome, describeOutcome } = await import('../core/judge/gate.ts');
     expect(gateOutcome({ status: 'FAIL', expected: 'PASS' })).toBe('regression');
     expect(gateOutcome({ status: 'PASS', expected: 'FAIL' })).toBe('unexpected-pass');
     expect(gateOutcome({ status: 'CRASH', expected: 'FAIL' })).toBe('changed-failure');

@@ -8,10 +8,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createClientAgent, send } from '../core/client.ts';
-import { parseProbeOutcome, probeRoute, type ProbeOutcome } from '../core/probe.ts';
+import { send } from '../core/run/client.ts';
+import { parseProbeOutcome, probeRoute, type ProbeOutcome } from '../core/cases/probe.ts';
 import { RUNNERS } from '../runners/registry.ts';
 import type { Loaded, Runner } from '../runners/types.ts';
+import { createClientAgent } from '../runners/client-agent.ts';
 
 const PROBES = {
   eval: "eval('1+1')",

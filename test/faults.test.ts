@@ -5,7 +5,7 @@
  * (the same suites without the faulty cases, compared per target and case), and no process of the run
  * outlives it: none descends from this test's process, none has the run's temporary folder (its
  * TMPDIR, where every target's work folder lives) on its command line. Everything runs as a user runs
- * it, `node core/cli/bin.mjs`, on the tiny suites of test/fixtures/suites/faults/ and fast columns.
+ * it, `node cli/bin.mjs`, on the tiny suites of test/fixtures/suites/faults/ and fast columns.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { appendFileSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -15,12 +15,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { liveDescendants } from '../core/proc.ts';
-import { assertValidReport } from '../core/recorder.ts';
-import type { Report, Result } from '../core/report-types.ts';
+import { liveDescendants } from '../runners/host/proc.ts';
+import { assertValidReport } from '../core/report/recorder.ts';
+import type { Report, Result } from '../core/report/report-types.ts';
 import { pidsWith } from './support/processes.ts';
 
-const BIN = new URL('../core/cli/bin.mjs', import.meta.url).pathname;
+const BIN = new URL('../cli/bin.mjs', import.meta.url).pathname;
 const FAULTS = new URL('./fixtures/suites/faults/', import.meta.url).pathname;
 const NEVER_READY = new URL('./fixtures/runners/never-ready.mjs', import.meta.url).pathname;
 const SLOW_BUILD = new URL('./fixtures/runners/slow-build.mjs', import.meta.url).pathname;

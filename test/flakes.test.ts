@@ -1,5 +1,5 @@
 /**
- * Flakiness across runs: countFlakes (core/flakes.ts) on synthetic reports built here, the `flaky`
+ * Flakiness across runs: countFlakes (core/report/flakes.ts) on synthetic reports built here, the `flaky`
  * mark from a case file to report.json, and `npm run flakes` end to end on the basics fixture suite
  * against the node target (the real CLI, two runs).
  */
@@ -10,11 +10,11 @@ import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { afterAll, describe, expect, it } from 'vitest';
-import { countFlakes, flakeTotal, formatStatusCounts, markedTotal, shortMessage } from '../core/flakes.ts';
-import { InputError } from '../core/input-error.ts';
-import { loadCases } from '../core/loader.ts';
-import { REPORT_SCHEMA_VERSION, type CaseEntry, type Report } from '../core/report-types.ts';
-import { validateReport } from '../core/schemas.ts';
+import { countFlakes, flakeTotal, formatStatusCounts, markedTotal, shortMessage } from '../core/report/flakes.ts';
+import { InputError } from '../schemas/input-error.ts';
+import { loadCases } from '../core/cases/load-cases.ts';
+import { REPORT_SCHEMA_VERSION, type CaseEntry, type Report } from '../core/report/report-types.ts';
+import { validateReport } from '../schemas/validators.ts';
 import type { Status } from '../core/types.ts';
 import { pidsWith } from './support/processes.ts';
 

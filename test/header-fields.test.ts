@@ -10,14 +10,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createClientAgent, joinUrl, send } from '../core/client.ts';
-import { fieldLines } from '../core/header-fields.ts';
-import { judge } from '../core/judge.ts';
-import { loadCases } from '../core/loader.ts';
-import { routeModule } from '../core/route-modules.ts';
+import { joinUrl, send } from '../core/run/client.ts';
+import { fieldLines } from '../runners/header-fields.ts';
+import { judge } from '../core/judge/judge.ts';
+import { loadCases } from '../core/cases/load-cases.ts';
+import { routeModule } from '../core/run/route-modules.ts';
 import type { Case } from '../core/types.ts';
 import { nodeRunner } from '../runners/node/runner.ts';
 import { listen } from './support/listen.ts';
+import { createClientAgent } from '../runners/client-agent.ts';
 
 const CASE_ID = 'request-response/headers/multiple-set-cookie';
 /** Connection-specific fields a proxy does not forward (RFC 9110 7.6.1); node:http frames the body itself. */

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import type { Report } from '../core/report-types.ts';
+import type { Report } from '../core/report/report-types.ts';
 import { renderHtml } from '../reports/html/render.ts';
 import { HOSTILE, buildSampleReport } from '../reports/sample-report.ts';
 

@@ -13,19 +13,19 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pidsWith } from './support/processes.ts';
-import { buildProgram } from '../core/cli/main.ts';
-import { loadCases } from '../core/loader.ts';
-import { filterCases } from '../core/planner.ts';
-import { Recorder } from '../core/recorder.ts';
-import type { Report } from '../core/report-types.ts';
-import { routeModule } from '../core/route-modules.ts';
-import { runMatrix } from '../core/run-matrix.ts';
+import { buildProgram } from '../cli/main.ts';
+import { loadCases } from '../core/cases/load-cases.ts';
+import { filterCases } from '../core/run/select.ts';
+import { Recorder } from '../core/report/recorder.ts';
+import type { Report } from '../core/report/report-types.ts';
+import { routeModule } from '../core/run/route-modules.ts';
+import { runMatrix } from '../core/run/run-matrix.ts';
 import { asManifest, routeHash } from '../runners/http/bundle/convention.ts';
 import { httpRunner, loadedFromManifest, urlTargets } from '../runners/http/runner.ts';
 import { RUNNERS, TARGETS } from '../runners/registry.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const BIN = join(ROOT, 'core/cli/bin.mjs');
+const BIN = join(ROOT, 'cli/bin.mjs');
 const program = buildProgram();
 const WIRED_SERVE = program.commands.some((c) => c.name() === 'serve');
 const WIRED_URL = program.commands.find((c) => c.name() === 'run')!.options.some((o) => o.long === '--url');
@@ -47,7 +47,7 @@ const FILTER = [
 ];
 /** `serve` before the lead wires it into main.ts: the same command on a program of its own. */
 const UNWIRED_SERVE = `import { Command } from 'commander';
-import { registerServeCommand } from ${JSON.stringify(join(ROOT, 'core/cli/serve-command.ts'))};
+import { registerServeCommand } from ${JSON.stringify(join(ROOT, 'cli/serve-command.ts'))};
 const program = new Command();
 registerServeCommand(program);
 await program.parseAsync(process.argv.slice(1), { from: 'user' });`;

@@ -8,9 +8,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
-import { assertValidReport } from '../core/recorder.ts';
+import { assertValidReport } from '../core/report/recorder.ts';
 
-const BIN = new URL('../core/cli/bin.mjs', import.meta.url).pathname;
+const BIN = new URL('../cli/bin.mjs', import.meta.url).pathname;
 const SUITE = new URL('./fixtures/suites/basics', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'edgecompat-internal-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -5,7 +5,7 @@
  * run without them, in two shuffled orders (and on Next.js, on a subset, in one).
  */
 import { describe, expect, it } from 'vitest';
-import type { Report } from '../core/report-types.ts';
+import type { Report } from '../core/report/report-types.ts';
 import type { Case } from '../core/types.ts';
 import { runSuites } from './support/run-suites.ts';
 

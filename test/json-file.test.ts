@@ -1,9 +1,9 @@
-/** core/json-file.ts writes the very bytes of JSON.stringify(value, null, 2) and a newline, in pieces. */
+/** core/report/json-file.ts writes the very bytes of JSON.stringify(value, null, 2) and a newline, in pieces. */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { jsonPieces, writeJsonFile } from '../core/json-file.ts';
+import { jsonPieces, writeJsonFile } from '../core/report/json-file.ts';
 import { buildSampleReport } from '../reports/sample-report.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'ec-json-file-'));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { judge } from '../core/judge.ts';
+import { judge } from '../core/judge/judge.ts';
 import type { Case, Observation, ResponseExpect, StepObservation } from '../core/types.ts';
 
 function testCase(expect: ResponseExpect, extra: Partial<Case> = {}): Case {

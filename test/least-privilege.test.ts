@@ -12,8 +12,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../api/run.ts';
-import type { Report } from '../core/report-types.ts';
-import { listenersOf, liveDescendants, type Listener } from '../core/proc.ts';
+import type { Report } from '../core/report/report-types.ts';
+import { listenersOf, liveDescendants, type Listener } from '../runners/host/proc.ts';
 import { ACCESS } from '../runners/access.ts';
 import { TARGETS } from '../runners/registry.ts';
 

@@ -2,8 +2,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { InputError, type Problem } from '../core/input-error.ts';
-import { loadCases } from '../core/loader.ts';
+import { InputError, type Problem } from '../schemas/input-error.ts';
+import { loadCases } from '../core/cases/load-cases.ts';
 
 let dir: string;
 afterEach(() => rmSync(dir, { recursive: true, force: true }));

@@ -4,11 +4,11 @@
  * two columns or two results for one cell is refused with the files named.
  */
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../core/input-error.ts';
-import { mergeReports } from '../core/merge.ts';
-import { shardCases } from '../core/planner.ts';
-import { assertValidReport } from '../core/recorder.ts';
-import type { CaseEntry, Report, Result, TargetRun } from '../core/report-types.ts';
+import { InputError } from '../schemas/input-error.ts';
+import { mergeReports } from '../core/report/merge.ts';
+import { shardCases } from '../core/run/select.ts';
+import { assertValidReport } from '../core/report/recorder.ts';
+import type { CaseEntry, Report, Result, TargetRun } from '../core/report/report-types.ts';
 import type { Case } from '../core/types.ts';
 import { buildSampleReport } from '../reports/sample-report.ts';
 

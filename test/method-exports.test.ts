@@ -6,7 +6,7 @@
  *
  * - nextjs-app hands Next the module's own method exports; Next dispatches them.
  * - edge-runtime and workerd host the module under the generated dispatcher of
- *   core/route-modules.ts, which must answer every method as Next does (checked by hand against
+ *   core/run/route-modules.ts, which must answer every method as Next does (checked by hand against
  *   next 16.4.6, see METHOD_DISPATCHER): GET and POST by their handlers, PUT (not exported) 405
  *   with no body and no Allow, HEAD by GET with no body, OPTIONS 204 with Allow, a method that is
  *   not one of Next's seven (PROPFIND) 400.
@@ -18,11 +18,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadCases } from '../core/loader.ts';
-import { methodExports, prepareRoute } from '../core/route-modules.ts';
+import { loadCases } from '../core/cases/load-cases.ts';
+import { prepareRoute } from '../core/run/route-modules.ts';
 import { RUNNERS, TARGETS } from '../runners/registry.ts';
 import { runnerSettings } from '../runners/size-limits.ts';
 import type { Loaded, RouteModule, Runner } from '../runners/types.ts';
+import { methodExports } from '../runners/bundling/route-shape.ts';
 
 const FIXTURE = join(import.meta.dirname, 'fixtures', 'method-exports');
 const cases = await loadCases([FIXTURE]);
@@ -113,7 +114,7 @@ describe('on the pages-router column', () => {
     const { spawnSync } = await import('node:child_process');
     const out = mkdtempSync(join(tmpdir(), 'edgecompat-method-pages-'));
     try {
-      const ran = spawnSync(process.execPath, [join(import.meta.dirname, '..', 'core', 'cli', 'bin.mjs'), 'run', '--suite', FIXTURE, '--targets', 'nextjs', '--reporter', 'json', '--out', out], { encoding: 'utf8' });
+      const ran = spawnSync(process.execPath, [join(import.meta.dirname, '..', 'cli', 'bin.mjs'), 'run', '--suite', FIXTURE, '--targets', 'nextjs', '--reporter', 'json', '--out', out], { encoding: 'utf8' });
       expect(ran.status, ran.stderr).toBe(0);
       const { readFileSync } = await import('node:fs');
       const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as { results: { caseId: string; status: string; message?: string }[] };

@@ -7,8 +7,9 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createClientAgent, send } from '../core/client.ts';
+import { send } from '../core/run/client.ts';
 import { miniflareRunner } from '../runners/miniflare/runner.ts';
+import { createClientAgent } from '../runners/client-agent.ts';
 
 const workDir = mkdtempSync(join(tmpdir(), 'edgecompat-miniflare-test-'));
 const agent = createClientAgent();

@@ -8,15 +8,15 @@ import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, syml
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
-import { binaryEnvVar, findBinary } from '../runners/binaries.ts';
-import type { Report } from '../core/report-types.ts';
+import { binaryEnvVar, findBinary } from '../runners/host/binaries.ts';
+import type { Report } from '../core/report/report-types.ts';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const copy = mkdtempSync(join(tmpdir(), 'edgecompat-nodeno-'));
 afterAll(() => rmSync(copy, { recursive: true, force: true }));
 
 function packageWithout(runtime: string): void {
-  for (const entry of ['core', 'runners', 'reports', 'schemas', 'profiles', 'package.json']) cpSync(join(ROOT, entry), join(copy, entry), { recursive: true });
+  for (const entry of ['cli', 'core', 'runners', 'reports', 'schemas', 'profiles', 'api', 'package.json']) cpSync(join(ROOT, entry), join(copy, entry), { recursive: true });
   mkdirSync(join(copy, 'node_modules', '.bin'), { recursive: true });
   for (const entry of readdirSync(join(ROOT, 'node_modules'))) {
     if (entry === '.bin' || entry === runtime) continue;
@@ -39,7 +39,7 @@ it('skips the column of a runtime that is not installed, with the reason, and ru
   const out = join(copy, 'out');
   const suite = join(ROOT, 'test/fixtures/suites/basics');
   const path = [dirname(process.execPath), '/usr/bin', '/bin'].join(':');
-  const ran = spawnSync(process.execPath, [join(copy, 'core/cli/bin.mjs'), 'run', '--targets', 'deno,node', '--suite', suite, '--filter', 'basics/basics/streamed', '--out', out, '--reporter', 'json'], {
+  const ran = spawnSync(process.execPath, [join(copy, 'cli/bin.mjs'), 'run', '--targets', 'deno,node', '--suite', suite, '--filter', 'basics/basics/streamed', '--out', out, '--reporter', 'json'], {
     encoding: 'utf8',
     env: { PATH: path, HOME: process.env.HOME },
   });

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { columnMs, runSuites, statusesOf } from './support/run-suites.ts';
 
 const RUNTIMES = ['node', 'edge-runtime', 'workerd', 'miniflare', 'deno', 'bun'];
-/** The export condition each column's platform resolves packages with (runners/bundling.ts). */
+/** The export condition each column's platform resolves packages with (runners/bundling/platform-bundling.ts). */
 const RUNTIME_KEY: Record<string, string> = {
   node: 'node',
   'edge-runtime': 'edge-light',

@@ -120,7 +120,7 @@ describe.skipIf(missing !== undefined).each(['pages', 'app'])('nextjs runner, %s
     const seen = base.replace('//127.0.0.1:', '//localhost:');
     const deep = await fetch(`${base}/items/42?sort=asc&x=1`);
     expect(await deep.text()).toBe(`${seen}/items/42?sort=asc&x=1`);
-    // The case path "/?a=b" goes to the base itself (core/client.ts joinUrl).
+    // The case path "/?a=b" goes to the base itself (core/run/client.ts joinUrl).
     expect(await (await fetch(`${base}?a=b`)).text()).toBe(`${seen}?a=b`);
     // Query names Next uses for route params reach the route as sent.
     expect(await (await fetch(`${base}/a/b?path=p&key=k`)).text()).toBe(`${seen}/a/b?path=p&key=k`);

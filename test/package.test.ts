@@ -34,7 +34,7 @@ beforeAll(() => {
 describe('the packed tarball', () => {
   it('holds the sources, data and types that run, and no tests or fixtures', () => {
     const files = execFileSync('tar', ['tzf', tarball], { encoding: 'utf8' }).split('\n').filter(Boolean).map((f) => f.replace(/^package\//, ''));
-    expect(files).toEqual(expect.arrayContaining(['package.json', 'README.md', 'api/index.mjs', 'api/vitest.mjs', 'api/runner-kit.mjs', 'types/api/index.d.ts', 'types/api/vitest.d.ts', 'types/api/runner-kit.d.ts', 'core/cli/bin.mjs', 'schemas/config.schema.json', 'profiles/vercel.yaml']));
+    expect(files).toEqual(expect.arrayContaining(['package.json', 'README.md', 'api/index.mjs', 'api/vitest.mjs', 'api/runner-kit.mjs', 'types/api/index.d.ts', 'types/api/vitest.d.ts', 'types/api/runner-kit.d.ts', 'cli/bin.mjs', 'schemas/config.schema.json', 'profiles/vercel.yaml']));
     expect(files.filter((f) => f.startsWith('suites/') && f.endsWith('.yaml')).length).toBeGreaterThan(50);
     expect(files.filter((f) => /\.test\.ts$|(^|\/)fixtures\/|^test\/|^scripts\/|^\.edgecompat\//.test(f))).toEqual([]);
     // Every export of package.json points at a file that ships.

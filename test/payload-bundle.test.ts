@@ -1,17 +1,18 @@
 /**
  * A size case's route is bundled with its payload token in place and the payload put in after
- * (core/route-modules.ts bundleThenPayload). The module must be the one bundling the route with its
+ * (core/run/route-modules.ts bundleThenPayload). The module must be the one bundling the route with its
  * payload in place gives, for every bundling the columns use, or the size figures and verdicts of
  * the size cases would be edgecompat's.
  */
 import { describe, expect, it } from 'vitest';
-import { loadCases } from '../core/loader.ts';
-import { PAYLOAD_TOKEN } from '../core/payload.ts';
-import { bundleRoute } from '../core/route-bundle.ts';
-import { METHOD_DISPATCHER, prepareRoute, routeOrigin } from '../core/route-modules.ts';
+import { loadCases } from '../core/cases/load-cases.ts';
+import { PAYLOAD_TOKEN } from '../core/cases/payload.ts';
+import { bundleRoute } from '../runners/bundling/bundle-route.ts';
+import { prepareRoute, routeOrigin } from '../core/run/route-modules.ts';
 import type { Case } from '../core/types.ts';
-import { BUNDLING } from '../runners/bundling.ts';
+import { BUNDLING } from '../runners/bundling/platform-bundling.ts';
 import type { Bundling } from '../runners/types.ts';
+import { METHOD_DISPATCHER } from '../runners/bundling/route-shape.ts';
 
 const SUITE = new URL('../suites/size-limits', import.meta.url).pathname;
 const BUNDLINGS: [string, Bundling | undefined][] = [['default', undefined], ...Object.entries(BUNDLING)];

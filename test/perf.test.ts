@@ -11,7 +11,7 @@ import { median } from '../core/perf/measure.ts';
 import { renderHtml } from '../reports/html/render.ts';
 import { buildSampleReport } from '../reports/sample-report.ts';
 import { runSuites } from './support/run-suites.ts';
-import { validateReport } from '../core/schemas.ts';
+import { validateReport } from '../schemas/validators.ts';
 
 describe('memory of a target, found from its port', () => {
   it("reads the listening process's group, and refuses edgecompat's own process", async () => {

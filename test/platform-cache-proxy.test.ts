@@ -7,7 +7,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request } from 'undici';
-import { cacheProfileNames, loadCacheProfile, type CacheProfile } from '../core/profiles.ts';
+import { cacheProfileNames, loadCacheProfile, type CacheProfile } from '../profiles/profiles.ts';
 import { CachingProxy } from '../runners/platform-cache/proxy.ts';
 import { policyHeaders } from '../runners/platform-cache/rules.ts';
 import { listen } from './support/listen.ts';

@@ -8,10 +8,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
-import type { Report } from '../core/report-types.ts';
-import { validateReport } from '../core/schemas.ts';
+import type { Report } from '../core/report/report-types.ts';
+import { validateReport } from '../schemas/validators.ts';
 
-const BIN = new URL('../core/cli/bin.mjs', import.meta.url).pathname;
+const BIN = new URL('../cli/bin.mjs', import.meta.url).pathname;
 const README = new URL('../runners/README.md', import.meta.url);
 const SUITE = new URL('./fixtures/suites/basics', import.meta.url).pathname;
 const THROWING = new URL('./fixtures/suites/throwing', import.meta.url).pathname;

@@ -1,6 +1,6 @@
 /**
  * The commands that work on saved reports (report, merge, diff), end to end: as functions, and as
- * `node core/cli/bin.mjs <command>` in a child process, on synthetic reports in a temp folder (no
+ * `node cli/bin.mjs <command>` in a child process, on synthetic reports in a temp folder (no
  * runtimes needed). Exit codes: 0 done, 1 new failures (diff), 2 bad input with the file named.
  */
 import { spawnSync } from 'node:child_process';
@@ -8,16 +8,16 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { diffCommand } from '../core/cli/diff-command.ts';
-import { buildProgram } from '../core/cli/main.ts';
-import { mergeCommand } from '../core/cli/merge-command.ts';
-import { reportCommand } from '../core/cli/report-command.ts';
-import { InputError } from '../core/input-error.ts';
-import { readReport } from '../core/read-report.ts';
-import type { Report } from '../core/report-types.ts';
+import { diffCommand } from '../cli/diff-command.ts';
+import { buildProgram } from '../cli/main.ts';
+import { mergeCommand } from '../cli/merge-command.ts';
+import { reportCommand } from '../cli/report-command.ts';
+import { InputError } from '../schemas/input-error.ts';
+import { readReport } from '../core/report/read-report.ts';
+import type { Report } from '../core/report/report-types.ts';
 import { buildSampleReport } from '../reports/sample-report.ts';
 
-const BIN = new URL('../core/cli/bin.mjs', import.meta.url).pathname;
+const BIN = new URL('../cli/bin.mjs', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'edgecompat-report-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

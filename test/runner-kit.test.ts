@@ -9,14 +9,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { InputError } from '../core/input-error.ts';
-import { findBinary } from '../runners/binaries.ts';
+import { InputError } from '../schemas/input-error.ts';
+import { findBinary } from '../runners/host/binaries.ts';
 import { ControlLineReader, readyToLoaded, type ParsedMessage } from '../runners/kit/control-protocol.ts';
 import * as kit from '../runners/kit/index.ts';
 import { defineRunner, LoadFault, RUNNER_INTERFACE_VERSION, spawnControlled, writeHostEntry, type RouteModule } from '../runners/kit/index.ts';
 import { loadPlugins } from '../runners/plugins.ts';
 
-const BIN = new URL('../core/cli/bin.mjs', import.meta.url).pathname;
+const BIN = new URL('../cli/bin.mjs', import.meta.url).pathname;
 const KIT_MJS = new URL('../api/runner-kit.mjs', import.meta.url);
 const dir = mkdtempSync(join(tmpdir(), 'edgecompat-kit-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -8,12 +8,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createClientAgent, send } from '../core/client.ts';
-import { judge } from '../core/judge.ts';
+import { send } from '../core/run/client.ts';
+import { judge } from '../core/judge/judge.ts';
 import type { Case, StepObservation } from '../core/types.ts';
 import { RUNNERS, TARGETS } from '../runners/registry.ts';
 import type { Loaded, Runner } from '../runners/types.ts';
 import { pidsWith } from './support/processes.ts';
+import { createClientAgent } from '../runners/client-agent.ts';
 
 const STREAMED = `export default () => new Response(new ReadableStream({
   async start(c) {

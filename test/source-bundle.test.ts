@@ -1,5 +1,5 @@
 /**
- * The CLI loads its TypeScript sources from a cached esbuild bundle (core/cli/source-bundle.mjs):
+ * The CLI loads its TypeScript sources from a cached esbuild bundle (cli/source-bundle.mjs):
  * each source keeps its own import.meta.url, an unchanged tree reuses the bundle, and an edited
  * source is bundled again. Shown on a throwaway package, then on the real CLI.
  */
@@ -9,9 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { sourceBundle } from '../core/cli/source-bundle.mjs';
+import { sourceBundle } from '../cli/source-bundle.mjs';
 
-const BIN = new URL('../core/cli/bin.mjs', import.meta.url).pathname;
+const BIN = new URL('../cli/bin.mjs', import.meta.url).pathname;
 const root = mkdtempSync(join(tmpdir(), 'ec-source-bundle-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
@@ -53,8 +53,8 @@ describe('the CLI source bundle', () => {
     const ran = spawnSync(process.execPath, [BIN, '--version'], { encoding: 'utf8' });
     expect(ran.status, ran.stderr).toBe(0);
     expect(ran.stdout.trim()).toBe(JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version);
-    const manifest = JSON.parse(readFileSync(new URL('../node_modules/.cache/edgecompat/core-cli-main-ts.json', import.meta.url), 'utf8'));
-    expect(Object.keys(manifest.inputs)).toEqual(expect.arrayContaining(['core/cli/main.ts', 'core/engine.ts', 'runners/registry.ts']));
-    expect(readFileSync(new URL(`../node_modules/.cache/edgecompat/${manifest.bundle}`, import.meta.url), 'utf8')).toContain('core/cli/main.ts');
+    const manifest = JSON.parse(readFileSync(new URL('../node_modules/.cache/edgecompat/cli-main-ts.json', import.meta.url), 'utf8'));
+    expect(Object.keys(manifest.inputs)).toEqual(expect.arrayContaining(['cli/main.ts', 'core/run/column.ts', 'runners/registry.ts']));
+    expect(readFileSync(new URL(`../node_modules/.cache/edgecompat/${manifest.bundle}`, import.meta.url), 'utf8')).toContain('cli/main.ts');
   });
 });

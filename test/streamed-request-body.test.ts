@@ -9,11 +9,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createClientAgent, send } from '../core/client.ts';
-import { InputError } from '../core/input-error.ts';
-import { loadCases } from '../core/loader.ts';
+import { send } from '../core/run/client.ts';
+import { InputError } from '../schemas/input-error.ts';
+import { loadCases } from '../core/cases/load-cases.ts';
 import type { RequestSpec } from '../core/types.ts';
 import { listen } from './support/listen.ts';
+import { createClientAgent } from '../runners/client-agent.ts';
 
 interface Seen {
   headers: IncomingMessage['headers'];

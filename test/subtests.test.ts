@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { judge } from '../core/judge.ts';
-import { parseSubtestReport, tallySubtests } from '../core/subtests.ts';
+import { judge } from '../core/judge/judge.ts';
+import { parseSubtestReport, tallySubtests } from '../core/judge/subtests.ts';
 import type { Case } from '../core/types.ts';
 
 const subtestCase = (total?: number): Case => ({
@@ -49,9 +49,9 @@ describe('subtests', () => {
 
 describe('subtests in expectations files', () => {
   it('records a subtest case by its failing vectors, and reads them back as known', async () => {
-    const { expectationsFromReport, knownFailingSubtests } = await import('../core/expectations.ts');
-    const { parseYamlFile } = await import('../core/yaml-file.ts');
-    const { validateExpectations } = await import('../core/schemas.ts');
+    const { expectationsFromReport, knownFailingSubtests } = await import('../core/cases/expectations.ts');
+    const { parseYamlFile } = await import('../schemas/input-file.ts');
+    const { validateExpectations } = await import('../schemas/validators.ts');
     const result = (target: string, status: 'PASS' | 'FAIL', failures: string[]) => ({
       caseId: 'web-apis/wpt/url', target, status, expected: 'PASS' as const, message: 'm', durationMs: 1, observation: { steps: [] },
       subtests: { passed: 3 - failures.length, total: 3, failures: failures.map((name) => ({ name })) },

@@ -3,9 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { judge } from '../core/judge.ts';
-import { supportProbeRoute, type ProbeOutcome, type Support } from '../core/probe.ts';
+import { judge } from '../core/judge/judge.ts';
+import { supportProbeRoute, type ProbeOutcome } from '../core/cases/probe.ts';
 import type { Case } from '../core/types.ts';
+import type { Support } from '../core/types.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'ec-support-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

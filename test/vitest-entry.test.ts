@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
-import type { Report } from '../core/report-types.ts';
+import type { Report } from '../core/report/report-types.ts';
 
 const ENTRY = new URL('../api/vitest.mjs', import.meta.url).href;
 const SUITE = new URL('./fixtures/suites/basics', import.meta.url).pathname;

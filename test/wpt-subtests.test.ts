@@ -5,8 +5,8 @@
  */
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { findBinary } from '../runners/binaries.ts';
-import type { Report } from '../core/report-types.ts';
+import { findBinary } from '../runners/host/binaries.ts';
+import type { Report } from '../core/report/report-types.ts';
 import { runSuites } from './support/run-suites.ts';
 
 const DIRECT = 'test/support/wpt-direct.mjs';

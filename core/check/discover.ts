@@ -10,7 +10,7 @@ import { join, relative, resolve } from 'node:path';
 import { parse } from '@babel/parser';
 import { parse as parseToml } from 'smol-toml';
 import { glob } from 'tinyglobby';
-import { InputError, type Problem } from '../input-error.ts';
+import { InputError, type Problem } from '../../schemas/input-error.ts';
 
 /** How a route was found, which decides the platforms it is checked for by default. */
 export type RouteKind = 'pages-api' | 'app-route' | 'middleware' | 'worker' | 'file';

@@ -13,9 +13,10 @@ import { readFile } from 'node:fs/promises';
 import { extname, resolve } from 'node:path';
 import type { ParserPlugin } from '@babel/parser';
 import type traverseModule from '@babel/traverse';
-import type { Binding, Node, NodePath, Scope, Visitor } from '@babel/traverse';
-import { build, formatMessages, type Message, type Metafile, type Plugin } from 'esbuild';
-import { isNodeBuiltin, nodeBuiltinNames } from '../module-imports.ts';
+import type { Node, NodePath, Scope, Visitor } from '@babel/traverse';
+import { isNodeBuiltin } from '../../runners/bundling/module-imports.ts';
+import { chains, moduleGraph, WASM_IMPORT, type GraphOptions } from './module-graph.ts';
+import { functionOf, globalPath, isErased, isFree, outermost, propertyName, stringValue, unwrap, type NodeOf } from './global-reads.ts';
 
 /**
  * What a forbidden use is:
@@ -59,16 +60,7 @@ export interface ForbiddenUse {
 }
 
 /** How the platform's build resolves modules, and which Node built-ins it offers. */
-export interface ScanOptions {
-  /** Export conditions for package resolution (esbuild `conditions`), e.g. ['edge-light', 'worker', 'browser']. */
-  conditions: string[];
-  /** esbuild `mainFields`; default ['module', 'main']. */
-  mainFields?: string[];
-  /**
-   * Packages the platform provides, whose imports are neither followed nor scanned (esbuild
-   * `external` patterns): a Next.js route's `next` and `next/*`, which Next builds for the edge itself.
-   */
-  provided?: string[];
+export interface ScanOptions extends GraphOptions {
   /** The Node built-ins the platform offers: 'all', or module names without `node:` (['buffer', 'events', 'async_hooks']); [] means none. */
   nodeBuiltins: 'all' | string[];
 }
@@ -78,7 +70,9 @@ interface Babel {
   parse: typeof import('@babel/parser').parse;
   traverse: typeof traverseModule.default;
 }
+
 let babel: Promise<Babel> | undefined;
+
 function loadBabel(): Promise<Babel> {
   babel ??= Promise.all([import('@babel/parser'), import('@babel/traverse')]).then(([parser, traverser]) => ({
     parse: parser.parse,
@@ -88,9 +82,6 @@ function loadBabel(): Promise<Babel> {
   }));
   return babel;
 }
-
-/** A Babel node of one type. */
-type NodeOf<K extends Node['type']> = Extract<Node, { type: K }>;
 
 /** The files this scan parses, by extension, with the Babel syntax plugins each needs. */
 const SYNTAX: Record<string, ParserPlugin[]> = {
@@ -104,9 +95,6 @@ const SYNTAX: Record<string, ParserPlugin[]> = {
   '.cjs': [],
 };
 
-/** Names through which code reaches the global object: `globalThis.eval` is `eval`. */
-const GLOBAL_OBJECTS = new Set(['globalThis', 'self', 'window', 'global']);
-
 /** Identifiers whose every free read is checked (rules eval, indirect-eval, require, module-exports, dirname). */
 const WATCHED_IDENTIFIERS = new Set(['eval', 'require', 'module', 'exports', '__dirname', '__filename']);
 
@@ -114,17 +102,6 @@ const WATCHED_IDENTIFIERS = new Set(['eval', 'require', 'module', 'exports', '__
 function constructorName(fn: { async?: boolean; generator?: boolean }): string {
   return `${fn.async ? 'Async' : ''}${fn.generator ? 'Generator' : ''}Function`;
 }
-
-/** A `.wasm` import the platform compiles at deploy: `./a.wasm` or `./a.wasm?module`. */
-const WASM_IMPORT = /\.wasm(\?module)?$/;
-
-/** Keeps `.wasm` imports out of the bundle: the platform, not esbuild, loads them. */
-const wasmExternal: Plugin = {
-  name: 'edgecompat-wasm-external',
-  setup(b) {
-    b.onResolve({ filter: WASM_IMPORT }, (args) => ({ path: args.path, external: true }));
-  },
-};
 
 /** Every forbidden use in the module graph of `entry` (an absolute path to a .js/.mjs/.cjs/.ts/.tsx/.jsx file), sorted by file, line, column. */
 export async function findForbiddenUses(entry: string, options: ScanOptions): Promise<ForbiddenUse[]> {
@@ -147,52 +124,6 @@ export async function findForbiddenUses(entry: string, options: ScanOptions): Pr
     for (const use of scanSource({ parse, traverse }, source, file, syntax, commonJs, options.nodeBuiltins)) uses.push({ ...use, file, chain: [...chain] });
   }
   return uses.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column || a.rule.localeCompare(b.rule)));
-}
-
-/** Bundles `entry` as the platform would, for the metafile; a build error throws esbuild's formatted message. */
-async function moduleGraph(entry: string, options: ScanOptions, absWorkingDir: string): Promise<Metafile> {
-  try {
-    const result = await build({
-      entryPoints: [entry],
-      absWorkingDir,
-      bundle: true,
-      write: false,
-      // A route may import CSS, which esbuild bundles only with an output path; nothing is written there.
-      outdir: resolve(absWorkingDir, '.edgecompat-check-out'),
-      metafile: true,
-      format: 'esm',
-      platform: 'neutral',
-      conditions: options.conditions,
-      mainFields: options.mainFields ?? ['module', 'main'],
-      external: ['node:*', ...nodeBuiltinNames(), ...(options.provided ?? [])],
-      plugins: [wasmExternal],
-      logLevel: 'silent',
-    });
-    return result.metafile;
-  } catch (error) {
-    const errors = (error as { errors?: Message[] }).errors;
-    if (!errors?.length) throw error;
-    const text = await formatMessages(errors, { kind: 'error', color: false });
-    throw new Error(text.join('').trim(), { cause: error });
-  }
-}
-
-/** Each input of the metafile that the entry reaches, with its shortest import chain (absolute paths; breadth first). */
-function chains(metafile: Metafile, entry: string, workingDir: string): Map<string, string[]> {
-  const entryKey = Object.values(metafile.outputs).find((o) => o.entryPoint !== undefined)?.entryPoint ?? Object.keys(metafile.inputs).find((k) => resolve(workingDir, k) === entry);
-  const found = new Map<string, string[]>();
-  if (entryKey === undefined || !metafile.inputs[entryKey]) return found;
-  found.set(entryKey, [entry]);
-  const queue = [entryKey];
-  for (let key = queue.shift(); key !== undefined; key = queue.shift()) {
-    const chain = found.get(key)!;
-    for (const edge of metafile.inputs[key].imports) {
-      if (edge.external || found.has(edge.path) || !metafile.inputs[edge.path]) continue;
-      found.set(edge.path, [...chain, resolve(workingDir, edge.path)]);
-      queue.push(edge.path);
-    }
-  }
-  return found;
 }
 
 /** A forbidden use found in one file, before the file and chain are known. */
@@ -341,91 +272,6 @@ function scanVisitor(commonJs: boolean, report: (rule: ForbiddenRule, node: Node
   };
 }
 
-/** True for a node TypeScript erases (a type, an interface, a `declare`, a type-only import or export): its contents never run. */
-function isErased(path: NodePath): boolean {
-  const node = path.node;
-  switch (node.type) {
-    case 'TSTypeAnnotation':
-    case 'TSTypeParameterDeclaration':
-    case 'TSTypeParameterInstantiation':
-    case 'TSInterfaceDeclaration':
-    case 'TSTypeAliasDeclaration':
-    case 'TSDeclareFunction':
-    case 'TSDeclareMethod':
-      return true;
-    case 'ImportDeclaration':
-    case 'TSImportEqualsDeclaration':
-      return node.importKind === 'type' || node.importKind === 'typeof';
-    case 'ExportNamedDeclaration':
-    case 'ExportAllDeclaration':
-      return node.exportKind === 'type';
-    default:
-      return path.isTSType() || ('declare' in node && node.declare === true);
-  }
-}
-
-/** True when `name` is not bound in `scope` (or is bound only by an ambient `declare`): it is the global. */
-function isFree(scope: Scope, name: string): boolean {
-  const binding = scope.getBinding(name);
-  return binding === undefined || isAmbient(binding);
-}
-
-/** True for a binding TypeScript erases: `declare const process: ...`, `declare global { var x }`. */
-function isAmbient(binding: Binding): boolean {
-  return binding.path.find((p) => 'declare' in p.node && p.node.declare === true) !== null;
-}
-
-/** The node without what TypeScript erases around an expression (`x as T`, `x!`, `<T>x`, `x satisfies T`) and without parentheses. */
-function unwrap(node: Node): Node {
-  while (node.type === 'TSAsExpression' || node.type === 'TSSatisfiesExpression' || node.type === 'TSNonNullExpression' || node.type === 'TSTypeAssertion' || node.type === 'ParenthesizedExpression') {
-    node = node.expression;
-  }
-  return node;
-}
-
-/** The outermost of `path` and the erased wrappers around it (`(eval as any)`), whose parent is what uses the value. */
-function outermost(path: NodePath): NodePath {
-  let outer = path;
-  while (outer.parentPath && unwrap(outer.parentPath.node) === path.node) outer = outer.parentPath;
-  return outer;
-}
-
-/** The static name of a member's property: `a.b` and `a['b']` give 'b'; `a[x]` gives undefined. */
-function propertyName(node: NodeOf<'MemberExpression' | 'OptionalMemberExpression'>): string | undefined {
-  if (!node.computed) return node.property.type === 'Identifier' ? node.property.name : undefined;
-  return stringValue(node.property);
-}
-
-/** The value of a string literal or of a template literal without substitutions. */
-function stringValue(node: Node | null | undefined): string | undefined {
-  const inner = node && unwrap(node);
-  if (inner?.type === 'StringLiteral') return inner.value;
-  if (inner?.type === 'TemplateLiteral' && inner.expressions.length === 0) return inner.quasis[0].value.cooked ?? undefined;
-  return undefined;
-}
-
-/**
- * The global an expression reads, as its path below the global object (`WebAssembly.compile`,
- * `globalThis.WebAssembly.compile` and `self.WebAssembly.compile` all give ['WebAssembly', 'compile']),
- * with its text as written; undefined unless the expression is a free identifier or a chain of
- * static member reads on one.
- */
-function globalPath(node: Node, scope: Scope): { path: string[]; text: string } | undefined {
-  const names: string[] = [];
-  let current = unwrap(node);
-  while (current.type === 'MemberExpression' || current.type === 'OptionalMemberExpression') {
-    const key = propertyName(current);
-    if (key === undefined) return undefined;
-    names.unshift(key);
-    current = unwrap(current.object);
-  }
-  if (current.type !== 'Identifier' || !isFree(scope, current.name)) return undefined;
-  names.unshift(current.name);
-  const text = names.join('.');
-  while (names.length > 1 && GLOBAL_OBJECTS.has(names[0])) names.shift();
-  return { path: names, text };
-}
-
 /** True for a string first argument of a timer: a string or template literal, or a concatenation with one. */
 function isStringy(node: Node | null | undefined): boolean {
   if (!node) return false;
@@ -442,40 +288,4 @@ function isWasmImport(node: Node | null | undefined, scope: Scope): boolean {
   if (!binding || binding.kind !== 'module' || binding.path.node.type !== 'ImportDefaultSpecifier') return false;
   const declaration = binding.path.parent;
   return declaration.type === 'ImportDeclaration' && WASM_IMPORT.test(declaration.source.value);
-}
-
-/**
- * The function whose `.constructor` a read gets, when the object is one: a function, arrow or class
- * expression, a constant bound to one or a function or class declaration, or
- * `Object.getPrototypeOf(<one of those>)` (whose `.constructor` is the same constructor).
- */
-function functionOf(node: Node, scope: Scope): { async?: boolean; generator?: boolean } | undefined {
-  const inner = unwrap(node);
-  switch (inner.type) {
-    case 'FunctionExpression':
-    case 'ArrowFunctionExpression':
-      return inner;
-    case 'ClassExpression':
-      return {};
-    case 'Identifier': {
-      const binding = scope.getBinding(inner.name);
-      if (!binding || !binding.constant) return undefined;
-      const declared = binding.path.node;
-      if (declared.type === 'FunctionDeclaration') return declared;
-      if (declared.type === 'ClassDeclaration') return {};
-      if (declared.type === 'VariableDeclarator' && declared.init && declared.id.type === 'Identifier') {
-        const init = unwrap(declared.init);
-        if (init.type === 'FunctionExpression' || init.type === 'ArrowFunctionExpression' || init.type === 'ClassExpression') return functionOf(init, binding.scope);
-      }
-      return undefined;
-    }
-    case 'CallExpression': {
-      const callee = globalPath(inner.callee, scope);
-      const getPrototypeOf = callee?.path.length === 2 && (callee.path[0] === 'Object' || callee.path[0] === 'Reflect') && callee.path[1] === 'getPrototypeOf';
-      const argument = inner.arguments[0];
-      return getPrototypeOf && argument && argument.type !== 'SpreadElement' && argument.type !== 'ArgumentPlaceholder' ? functionOf(argument, scope) : undefined;
-    }
-    default:
-      return undefined;
-  }
 }

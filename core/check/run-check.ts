@@ -1,16 +1,16 @@
 /**
  * `edgecompat check`, without the command line: each route bundled as each chosen platform bundles
- * it and measured against that platform plan's size limit (core/code-size.ts, as the columns'
+ * it and measured against that platform plan's size limit (profiles/code-size.ts, as the columns'
  * deploy phase measures), and scanned for forbidden uses across its import graph
  * (forbidden-uses.ts), each reported in the platform's own words where its profile has them.
  */
 import { readFileSync } from 'node:fs';
 import { dirname, relative } from 'node:path';
-import type { SizeFigures, SizeLimit } from '../code-size.ts';
-import { deployCheck } from '../deploy-check.ts';
-import { loadProfile, type PlatformProfile } from '../profiles.ts';
-import { bundleRoute } from '../route-bundle.ts';
-import { PROFILE_BUNDLING } from '../../runners/bundling.ts';
+import type { SizeFigures, SizeLimit } from '../../profiles/code-size.ts';
+import { deployCheck } from '../run/deploy.ts';
+import { loadProfile, type PlatformProfile } from '../../profiles/profiles.ts';
+import { bundleRoute } from '../../runners/bundling/bundle-route.ts';
+import { PROFILE_BUNDLING } from '../../runners/bundling/platform-bundling.ts';
 import type { Bundling } from '../../runners/types.ts';
 import type { FoundRoute, RouteKind } from './discover.ts';
 import { findForbiddenUses, type ForbiddenRule, type ForbiddenUse } from './forbidden-uses.ts';

@@ -2,7 +2,7 @@
  * The figures `npm run bench` derives from what it measured: pure functions of reports and timings,
  * so that what the benchmark prints can be checked without timing anything.
  */
-import type { Report } from '../report-types.ts';
+import type { Report } from '../report/report-types.ts';
 
 /** What the benchmark aims for on a 2-core machine (each figure's bound, and which way is good). */
 export const BENCH_TARGETS = {

@@ -9,35 +9,13 @@
 import { mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 import { Agent, request } from 'undici';
-import { prepareRoute, type PreparedRoute } from '../route-modules.ts';
 import type { Case } from '../types.ts';
-import type { Runner } from '../../runners/types.ts';
+import type { Bundling, LoadFailure, RouteModule, Runner } from '../../runners/types.ts';
+import type { TargetPerf } from '../report/report-types.ts';
 import { memoryOfUrl } from './process-memory.ts';
 
 /** How many fresh starts and warm requests `run --perf` makes per column by default. */
 export const PERF_DEFAULTS = { starts: 5, requests: 20 } as const;
-
-/** The figures of one column, as the report's target info holds them. */
-export interface TargetPerf {
-  /** Fresh starts made. */
-  starts: number;
-  /** Median cold start, ms: start asked -> first response complete. */
-  coldStartMs?: number;
-  /** Every start's cold start, ms, in order. */
-  coldStartRunsMs: number[];
-  /** Median time to first byte of a warm request, ms. */
-  ttfbMs?: number;
-  /** Warm requests the median is of. */
-  ttfbRequests: number;
-  /** Median resident memory of the target's processes after the first response, bytes. */
-  rssAfterStartBytes?: number;
-  /** Largest resident memory of a target process once its batch of the suite has run, bytes. */
-  rssAfterSuiteBytes?: number;
-  /** How many processes (batches) that largest reading is the largest of. */
-  rssAfterSuiteReadings?: number;
-  /** Why a figure is missing. */
-  notes?: string[];
-}
 
 /** The route every start serves: the smallest a runtime can answer. */
 export const PERF_CASE: Case = {
@@ -74,23 +52,32 @@ async function timeToFirstByte(url: string, agent: Agent): Promise<number> {
   return (first ?? performance.now()) - began;
 }
 
+/** What measureStarts is told besides the column's runners. */
+export interface MeasureOptions {
+  starts: number;
+  requests: number;
+  /** PERF_CASE's route, bundled as the column bundles routes (or refused by that build). */
+  route(bundling: Bundling | undefined): Promise<{ module: RouteModule; failure?: LoadFailure }>;
+  log(message: string): void;
+}
+
 /**
  * Measures one column: `makeRunner(dir)` gives a fresh runner of the column in a folder of its own.
  * Nothing here judges: a start that fails is a note, and the figures of the others stand.
  */
-export async function measureStarts(makeRunner: (dir: string) => Runner, workDir: string, options: { starts: number; requests: number; log(message: string): void }): Promise<TargetPerf> {
+export async function measureStarts(makeRunner: (dir: string) => Runner, workDir: string, options: MeasureOptions): Promise<TargetPerf> {
   const notes: string[] = [];
   const cold: number[] = [];
   const ttfb: number[] = [];
   const rss: number[] = [];
   const agent = new Agent({ pipelining: 0, connections: 1, keepAliveTimeout: 1000 });
   // Bundled once: every runner of a column bundles alike.
-  let prepared: PreparedRoute | undefined;
+  let prepared: { module: RouteModule; failure?: LoadFailure } | undefined;
   try {
     for (let n = 0; n < options.starts; n++) {
       const runner = makeRunner(mkdtempSync(join(workDir, `perf-${n}-`)));
       try {
-        prepared ??= await prepareRoute(PERF_CASE, runner.bundling);
+        prepared ??= await options.route(runner.bundling);
         if (prepared.failure) throw new Error(`the route was refused: ${prepared.failure.message}`);
         await runner.prepare?.([prepared.module]);
         const began = performance.now();

@@ -6,7 +6,7 @@
  * served from edgecompat's own process (a proxy), the reading says why there is none.
  */
 import { readFileSync } from 'node:fs';
-import { listenerOfPort, parseStat, processTable } from '../proc.ts';
+import { listenerOfPort, parseStat, processTable } from '../../runners/host/proc.ts';
 
 /** A memory reading: bytes and the processes counted, or why there is none. */
 export type MemoryReading = { bytes: number; pids: number[] } | { unavailable: string };

@@ -2,9 +2,9 @@
  * The verdicts of `edgecompat check-runner`, as pure functions of what was observed: each returns the
  * problems it finds (an empty list passes) or the words of a check's line.
  */
-import type { Result } from '../report-types.ts';
+import type { Result } from '../report/report-types.ts';
 import type { Exit, Loaded, TargetInfo } from '../../runners/types.ts';
-import type { Listener } from '../proc.ts';
+import type { Listener } from '../../runners/host/proc.ts';
 
 /** A check's outcome: PASS, FAIL, or SKIP when it could not run (the runner is unavailable here). */
 export type CheckStatus = 'PASS' | 'FAIL' | 'SKIP';

@@ -2,21 +2,20 @@
  * `edgecompat check-runner`'s checks: a plug-in runner's column run against the runner contract
  * (runners/README.md) with the small suite of cases/runner-check.yaml, loaded and bundled as `run`
  * does. load failures, throwing routes and isolation run their cases through the real engine
- * (core/engine.ts); lifecycle and exit attribution drive the runner's methods directly, since they
+ * (core/run/column.ts); lifecycle and exit attribution drive the runner's methods directly, since they
  * test those methods; leftover processes are found by walking /proc from edgecompat's pid.
  */
-import { targetEnvironment } from '../target-env.ts';
+import { targetEnvironment } from '../../runners/host/target-env.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Agent, request } from 'undici';
-import { createClientAgent } from '../client.ts';
-import { runColumn } from '../engine.ts';
-import { loadCases } from '../loader.ts';
-import type { Result } from '../report-types.ts';
-import { prepareRoute, type PreparedRoute } from '../route-modules.ts';
+import { runColumn } from '../run/column.ts';
+import { loadCases } from '../cases/load-cases.ts';
+import type { Result } from '../report/report-types.ts';
+import { prepareRoute, type PreparedRoute } from '../run/route-modules.ts';
 import type { Case } from '../types.ts';
 import { runnerSettings } from '../../runners/size-limits.ts';
 import type { Exit, Loaded, RouteModule, Runner, RunnerFactory, TargetConfig, TargetInfo } from '../../runners/types.ts';
@@ -24,7 +23,8 @@ import {
   describeExit, exitProblems, infoProblems, isolationProblems, leftoverProblems, listenerProblems, loadFailureProblems,
   throwingProblems, throwingSeen, verdict, type CheckResult, type StartRecord, type StartedProcess,
 } from './judge.ts';
-import { commandLine, isAlive, listenersOf, liveDescendants, type Listener } from '../proc.ts';
+import { commandLine, isAlive, listenersOf, liveDescendants, type Listener } from '../../runners/host/proc.ts';
+import { createClientAgent } from '../../runners/client-agent.ts';
 
 /** The check-runner suite. */
 export const CHECK_CASES = fileURLToPath(new URL('./cases/runner-check.yaml', import.meta.url));

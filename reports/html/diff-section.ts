@@ -3,8 +3,8 @@
  * failures first), cases and targets that came or went, and changed versions and settings. Static
  * markup; every string from either report goes through escapeHtml.
  */
-import type { CellChange, ReportDiff } from '../../core/diff.ts';
-import { isEmptyDiff } from '../../core/diff.ts';
+import type { CellChange, ReportDiff } from '../../core/report/diff.ts';
+import { isEmptyDiff } from '../../core/report/diff.ts';
 import { escapeHtml as h } from './escape.ts';
 
 /** Rows listed per kind of change before "and N more". */

@@ -4,7 +4,7 @@
  * a verdict. A meter shows each cold start against the slowest (no inline style: the page's CSP allows none), so Node's sits beside the edge
  * runtimes'. Static markup; every string from the report goes through escapeHtml.
  */
-import type { Report, TargetRun } from '../../core/report-types.ts';
+import type { Report, TargetRun } from '../../core/report/report-types.ts';
 import { escapeHtml as h } from './escape.ts';
 
 const mb = (bytes: number | undefined) => (bytes === undefined ? '\u2014' : `${(bytes / 1048576).toFixed(1)} MB`);

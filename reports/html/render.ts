@@ -6,8 +6,8 @@
  * "changes since the baseline" section comes first and changed cells are marked in the matrix.
  */
 import { createHash } from 'node:crypto';
-import { changedCells, diffReports } from '../../core/diff.ts';
-import type { CaseEntry, Report, Result } from '../../core/report-types.ts';
+import { changedCells, diffReports } from '../../core/report/diff.ts';
+import type { CaseEntry, Report, Result } from '../../core/report/report-types.ts';
 import { STATUSES } from '../../core/types.ts';
 import { CLIENT_DETAIL_JS } from './client-detail.ts';
 import { CLIENT_TABLE_JS } from './client.ts';

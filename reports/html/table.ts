@@ -4,8 +4,8 @@
  * rows and opens details. Every string from the report goes through escapeHtml. Given a baseline's
  * marks, a changed cell gets `chg d-<kind>` and "(was X)" in its tooltip, and a new case a badge.
  */
-import { cellKey, type CellChange, type changedCells } from '../../core/diff.ts';
-import type { CaseEntry, Report, Result, TargetRun } from '../../core/report-types.ts';
+import { cellKey, type CellChange, type changedCells } from '../../core/report/diff.ts';
+import type { CaseEntry, Report, Result, TargetRun } from '../../core/report/report-types.ts';
 import { escapeHtml as h, isSafeUrl } from './escape.ts';
 import { areasOf, formatScore, score, type Tally, type TargetSummary } from '../summary.ts';
 

@@ -1,11 +1,11 @@
 /**
  * The Bun host: each loaded route on its own `Bun.serve` (127.0.0.1, an OS-chosen port), with no
  * dispatcher and no error handler: a route gets the Request as Bun hands it over, and Bun answers a
- * throwing handler by itself. Run through the entry the runner writes (runners/ipc-route-host.ts).
+ * throwing handler by itself. Run through the entry the runner writes (runners/host/ipc-route-host.ts).
  * The entry has no default export, so Bun starts no server of its own for it (it does that only for
  * an entry module whose default export has a fetch method).
  */
-import { handlerOf, runHost } from '../host-common.mjs';
+import { handlerOf, runHost } from '../host/host-common.mjs';
 
 /**
  * Serves the routes and reports them to the runner.

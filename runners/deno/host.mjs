@@ -1,10 +1,10 @@
 /**
  * The Deno host: each loaded route on its own `Deno.serve` (127.0.0.1, an OS-chosen port), with no
  * dispatcher and no error handler: a route gets the Request as Deno hands it over, and Deno answers
- * a throwing handler by itself. Run through the entry the runner writes (runners/ipc-route-host.ts),
+ * a throwing handler by itself. Run through the entry the runner writes (runners/host/ipc-route-host.ts),
  * which lists every route as a literal `import()` so that Deno loads them without --allow-read.
  */
-import { handlerOf, runHost } from '../host-common.mjs';
+import { handlerOf, runHost } from '../host/host-common.mjs';
 
 /**
  * Serves the routes and reports them to the runner.

@@ -6,8 +6,8 @@
  */
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BUNDLING } from '../bundling.ts';
-import { ipcHostRunner } from '../ipc-route-host.ts';
+import { BUNDLING } from '../bundling/platform-bundling.ts';
+import { ipcHostRunner } from '../host/ipc-route-host.ts';
 import type { RunnerContext, RunnerFactory } from '../types.ts';
 
 const HOST_SCRIPT = fileURLToPath(new URL('./host.mjs', import.meta.url));

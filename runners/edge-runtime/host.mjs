@@ -10,7 +10,7 @@
 import { createRequire } from 'node:module';
 import vm from 'node:vm';
 import { EdgeRuntime, runServer } from 'edge-runtime';
-import { handlerOf, runHost } from '../host-common.mjs';
+import { handlerOf, runHost } from '../host/host-common.mjs';
 import { EDGE_NODE_MODULES, edgeNodeModule } from './node-modules.mjs';
 
 const require = createRequire(import.meta.url);

@@ -4,8 +4,8 @@
  */
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { BUNDLING } from '../bundling.ts';
-import { ipcHostRunner } from '../ipc-route-host.ts';
+import { BUNDLING } from '../bundling/platform-bundling.ts';
+import { ipcHostRunner } from '../host/ipc-route-host.ts';
 import type { RunnerFactory } from '../types.ts';
 
 const HOST_SCRIPT = fileURLToPath(new URL('./host.mjs', import.meta.url));

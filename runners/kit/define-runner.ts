@@ -3,8 +3,7 @@
  * runners/plugins.ts loads (a plain object is still accepted there), with the interface version the
  * plug-in was written against and, optionally, a JSON Schema for its columns' settings.
  */
-import type { PluginRunner } from '../plugins.ts';
-import type { RunnerFactory, TargetConfig } from '../types.ts';
+import type { PluginRunner, RunnerFactory, TargetConfig } from '../types.ts';
 
 /** The version of the runner interface (runners/types.ts) that this edgecompat speaks. */
 export const RUNNER_INTERFACE_VERSION = 1;

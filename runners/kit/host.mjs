@@ -12,9 +12,9 @@
  *     await kit.runHost(loaders, { serve: (mod) => Deno.serve({ hostname: '127.0.0.1', port: 0 }, kit.handlerOf(mod)).addr.port });
  *   }
  */
-import { runHost as runCommonHost, useControlFd } from '../host-common.mjs';
+import { runHost as runCommonHost, useControlFd } from '../host/host-common.mjs';
 
-export { describeError, handlerOf, useControlFd } from '../host-common.mjs';
+export { describeError, handlerOf, useControlFd } from '../host/host-common.mjs';
 
 /** The file descriptor the runner kit passes for the control channel. */
 export const CONTROL_FD = 3;

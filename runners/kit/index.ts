@@ -15,11 +15,10 @@ import { fileURLToPath } from 'node:url';
 export { defineRunner, RUNNER_INTERFACE_VERSION, SUPPORTED_INTERFACE_VERSIONS, type RunnerDefinition } from './define-runner.ts';
 export { spawnControlled, writeHostEntry, type ControlledTarget, type SpawnControlledOptions } from './controlled-target.ts';
 export { ControlLineReader, MAX_CONTROL_LINE, checkMessage, parseControlLine, readyToLoaded, type ControlMessage, type ParsedMessage, type ServedRoute } from './control-protocol.ts';
-export { CONTROL_FD, DEFAULT_START_TIMEOUT_MS, runtimeVersion, writeRouteFiles } from '../ipc-route-host.ts';
-export { findBinary, type BinaryLookup } from '../binaries.ts';
+export { CONTROL_FD, DEFAULT_START_TIMEOUT_MS, runtimeVersion, writeRouteFiles } from '../host/ipc-route-host.ts';
+export { findBinary, type BinaryLookup } from '../host/binaries.ts';
 export { LoadFault } from '../load-fault.ts';
-export type { PluginRunner } from '../plugins.ts';
-export type { Bundling, Exit, Isolation, Loaded, LoadFailure, RouteModule, RouteOrigin, Runner, RunnerContext, RunnerFactory, TargetConfig, TargetInfo } from '../types.ts';
+export type { Bundling, Exit, Isolation, Loaded, LoadFailure, PluginRunner, RouteModule, RouteOrigin, Runner, RunnerContext, RunnerFactory, TargetConfig, TargetInfo } from '../types.ts';
 
 /**
  * The node column's own host script (runners/node/host.mjs): each route on its own node:http server

@@ -4,8 +4,8 @@
  */
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { Ajv2020 } from 'ajv/dist/2020.js';
-import { InputError, type Problem } from '../../core/input-error.ts';
-import { specificErrors } from '../../core/schemas.ts';
+import { InputError, type Problem } from '../../schemas/input-error.ts';
+import { specificErrors } from '../../schemas/validators.ts';
 
 const options = { allErrors: true, strict: false } as const;
 const ajv2020 = new Ajv2020(options);

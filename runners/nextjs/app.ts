@@ -8,7 +8,7 @@
  * - pages router: `pages/api/ec/<key>.js` with `export const config = { runtime: 'edge' }`
  * - app router:   `app/api/ec/<key>/route.js` with `export const runtime = 'edge'`
  * A module that exports HTTP method handlers instead of a default export (an App Router route
- * handler, core/route-modules.ts methodExports) has its own method exports re-exported by the app
+ * handler, runners/bundling/route-shape.ts methodExports) has its own method exports re-exported by the app
  * router's entry, so Next dispatches them itself (405, HEAD, OPTIONS) as in the route's own app. The
  * pages router hosts a default export only: its entry stays the same, and Next's build refuses such
  * a module there ("Export default doesn't exist in target module").
@@ -35,9 +35,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
-import { methodExports } from '../../core/route-modules.ts';
 import type { RouteModule } from '../types.ts';
 import { commonAncestor, inputFolders, type RouteInputs } from './route-inputs.ts';
+import { methodExports } from '../bundling/route-shape.ts';
 
 /** Bumped whenever the generated files change shape, so that cached builds are not reused. */
 export const GENERATOR_VERSION = 2;

@@ -10,7 +10,7 @@
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
-import { spawnTarget } from '../process.ts';
+import { spawnTarget } from '../host/process.ts';
 import type { LoadFailure } from '../types.ts';
 import type { AppPlan, BundlerKind, RouterKind } from './app.ts';
 import { outputTail, pageDataDiagnostics, turbopackDiagnostics } from './build-errors.ts';

@@ -14,7 +14,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { build, type Loader, type Message, type Plugin } from 'esbuild';
-import { isNodeBuiltin, moduleImports } from '../../core/module-imports.ts';
+import { isNodeBuiltin, moduleImports } from '../bundling/module-imports.ts';
 import type { RouteOrigin } from '../types.ts';
 
 /**

@@ -14,8 +14,8 @@
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { findBinary, PACKAGE_ROOT } from '../binaries.ts';
-import { BUNDLING } from '../bundling.ts';
+import { findBinary, PACKAGE_ROOT } from '../host/binaries.ts';
+import { BUNDLING } from '../bundling/platform-bundling.ts';
 import type { Exit, Loaded, LoadFailure, RouteModule, Runner, RunnerFactory, TargetInfo } from '../types.ts';
 import { appPlan, GENERATOR_VERSION, routeBasePath, type AppOptions, type AppPlan, type BundlerKind, type RouterKind } from './app.ts';
 import { buildApp } from './build.ts';

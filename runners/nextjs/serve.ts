@@ -4,7 +4,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import type { Readable } from 'node:stream';
-import { spawnTarget, type TargetProcess } from '../process.ts';
+import { spawnTarget, type TargetProcess } from '../host/process.ts';
 
 const HOST_SCRIPT = fileURLToPath(new URL('./host.mjs', import.meta.url));
 const READY_TIMEOUT_MS = 60_000;

@@ -6,7 +6,7 @@
  */
 import { once } from 'node:events';
 import { createServer } from 'node:http';
-import { handlerOf, runHost } from '../host-common.mjs';
+import { handlerOf, runHost } from '../host/host-common.mjs';
 
 /**
  * The request body as a byte stream, as the Fetch standard sets up a body's stream (with byte

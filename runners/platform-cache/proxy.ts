@@ -11,10 +11,10 @@ import type { AddressInfo } from 'node:net';
 import fresh from 'fresh';
 import CachePolicy from 'http-cache-semantics';
 import { request } from 'undici';
-import { createClientAgent } from '../../core/client.ts';
-import { fieldValue, pairFields, type HeaderField } from '../../core/header-fields.ts';
-import type { CacheProfile } from '../../core/profiles.ts';
+import { fieldValue, pairFields, type HeaderField } from '../header-fields.ts';
+import type { CacheProfile } from '../../profiles/profiles.ts';
 import { bypassReason, cacheKey, clientFields, endToEnd, headerRecord, notStoredReason, policyHeaders } from './rules.ts';
+import { createClientAgent } from '../client-agent.ts';
 
 /** Responses larger than this are passed on but not stored. */
 export const MAX_STORED_BYTES = 10 * 1024 * 1024;

@@ -3,8 +3,8 @@
  * takes its directives from, what it bypasses or refuses to store, what the client is sent. Pure;
  * the freshness, Vary and validation rules themselves are http-cache-semantics's (RFC 9111).
  */
-import { fieldLines, fieldValue, type HeaderField } from '../../core/header-fields.ts';
-import type { CacheProfile } from '../../core/profiles.ts';
+import { fieldLines, fieldValue, type HeaderField } from '../header-fields.ts';
+import type { CacheProfile } from '../../profiles/profiles.ts';
 
 /** Hop-by-hop fields (RFC 9110 section 7.6.1): a proxy never passes them on. */
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'trailer', 'upgrade', 'proxy-authenticate', 'proxy-authorization']);

@@ -7,7 +7,7 @@
  * Settings: `runtime` (the inner runner's name), `runtimeSettings` (its settings), `profile` (a file
  * name in profiles/, without .yaml).
  */
-import { loadCacheProfile, loadProfile } from '../../core/profiles.ts';
+import { loadCacheProfile, loadProfile } from '../../profiles/profiles.ts';
 import type { Loaded, Runner, RunnerFactory, TargetInfo } from '../types.ts';
 import { CachingProxy } from './proxy.ts';
 

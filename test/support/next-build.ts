@@ -16,7 +16,7 @@
 import { randomBytes } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { findBinary, PACKAGE_ROOT } from '../../runners/binaries.ts';
+import { findBinary, PACKAGE_ROOT } from '../../runners/host/binaries.ts';
 import { outputTail, stripAnsi, turbopackDiagnostics } from '../../runners/nextjs/build-errors.ts';
 import { runNextBuild } from '../../runners/nextjs/build.ts';
 

@@ -5,10 +5,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadCases } from '../../core/loader.ts';
-import { Recorder } from '../../core/recorder.ts';
-import type { Report } from '../../core/report-types.ts';
-import { runMatrix } from '../../core/run-matrix.ts';
+import { loadCases } from '../../core/cases/load-cases.ts';
+import { Recorder } from '../../core/report/recorder.ts';
+import type { Report } from '../../core/report/report-types.ts';
+import { runMatrix } from '../../core/run/run-matrix.ts';
 import type { Case } from '../../core/types.ts';
 import { RUNNERS, TARGETS } from '../../runners/registry.ts';
 

@@ -10,7 +10,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
-import { EDGECOMPAT_VERSION } from '../../../core/version.ts';
 import type { RouteModule } from '../../types.ts';
 import { PLATFORM_FILES, PLATFORMS, type Platform } from './platforms.ts';
 import { routeModulePath, routerSource } from './router-source.ts';
@@ -20,6 +19,8 @@ export const FALLBACK_COMPATIBILITY_DATE = '2026-11-17';
 
 /** Options of bundleApp beyond the routes, platform and folder. */
 export interface BundleOptions {
+  /** The edgecompat version that writes the app, which its manifest names. */
+  edgecompat: string;
   /** Cloudflare's compatibility date; default: the installed workerd's own date (so it starts under it). */
   compatibilityDate?: string;
   /** Cloudflare's compatibility flags (e.g. nodejs_compat). */
@@ -45,7 +46,7 @@ export function installedWorkerdDate(): string | undefined {
 }
 
 /** Writes the app of `routes` for `platform` into `outDir` (created if needed; existing files are overwritten). */
-export async function bundleApp(routes: RouteModule[], platform: Platform, outDir: string, options: BundleOptions = {}): Promise<BundleResult> {
+export async function bundleApp(routes: RouteModule[], platform: Platform, outDir: string, options: BundleOptions): Promise<BundleResult> {
   // 1. Check the input: a known platform, keys that are safe file names and unique.
   if (!PLATFORMS.includes(platform)) throw new Error(`unknown platform "${platform}"; known: ${PLATFORMS.join(', ')}`);
   const seen = new Set<string>();
@@ -57,7 +58,7 @@ export async function bundleApp(routes: RouteModule[], platform: Platform, outDi
   // 2. Gather the files: routes unchanged, the router, the platform's entry and config.
   const files = new Map<string, string>();
   for (const route of routes) files.set(routeModulePath(route.key), route.source);
-  files.set('router.mjs', routerSource(routes, { platform, edgecompat: EDGECOMPAT_VERSION }));
+  files.set('router.mjs', routerSource(routes, { platform, edgecompat: options.edgecompat }));
   const platformFiles = PLATFORM_FILES[platform]({
     router: 'router.mjs',
     modules: ['router.mjs', ...routes.map((r) => routeModulePath(r.key))],

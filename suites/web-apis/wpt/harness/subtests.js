@@ -1,6 +1,6 @@
 // A small subtest recorder for running WPT vector files inside an edge route, with no test harness
 // of the runtime's: each vector is one subtest, and the route answers the report edgecompat reads
-// (core/subtests.ts): { subtests: { total, passed, failures: [{ name, expected, seen }] } }.
+// (core/judge/subtests.ts): { subtests: { total, passed, failures: [{ name, expected, seen }] } }.
 
 /** A failed check: what was expected and what was seen, for the report. */
 export class Mismatch extends Error {

@@ -1,0 +1,162 @@
+/**
+ * The engine for one column. Routes load in batches no larger than the runner's isolation allows
+ * (one route per process on node, deno and bun; a few per process where each route has its own
+ * isolate or context), each batch started on a lane's own runner (batch.ts), so memory stays bounded
+ * and a route never shares a global scope with another case. Before any batch, a case the column does
+ * not run is SKIP, and a route its build or its platform's deploy refuses is judged without a target.
+ */
+import type { RouteModule, Runner } from '../../runners/types.ts';
+import type { SizeFigures } from '../../profiles/code-size.ts';
+import { deployCheck } from './deploy.ts';
+import { judge } from '../judge/judge.ts';
+import { onlyKnownFailures } from '../judge/subtests.ts';
+import type { PreparedRoute } from './route-modules.ts';
+import { runBatch } from './batch.ts';
+import type { ColumnJob, Emit } from './column-job.ts';
+import type { Case } from '../types.ts';
+
+/** Runs every case of the job, batch by batch on its lanes, and stops every runner it used. */
+export async function runColumn(job: ColumnJob): Promise<void> {
+  // Case id -> the route's size against the column's limit, shown with every result of the case.
+  const sizes = new Map<string, SizeFigures>();
+  const emit: Emit = (f) => {
+    const size = sizes.get(f.testCase.id);
+    const seen = size ? { ...f.observation, size } : f.observation;
+    const { status, message, support, subtests } = judge(f.testCase, seen, { knownFailingSubtests: job.knownFailingSubtests?.(f.testCase.id) });
+    const observation = { ...seen, steps: seen.steps.map(({ bodyText: _drop, ...s }) => s) };
+    // A cell whose only failing subtests are known ones is expected to FAIL.
+    const expected = status === 'FAIL' && subtests && onlyKnownFailures(subtests) ? 'FAIL' : job.expected(f.testCase.id);
+    job.onResult({
+      caseId: f.testCase.id, target: job.target, status, expected, message, durationMs: Math.round(f.durationMs), observation,
+      ...(support ? { support } : {}), ...(subtests ? { subtests } : {}),
+    });
+  };
+  // 1. A case the column does not run is SKIP, judged now.
+  const candidates: Case[] = [];
+  for (const testCase of job.cases) {
+    const skipped = job.skipReason?.(testCase, job.runnerFor(0));
+    if (skipped) emit({ testCase, observation: { skipped, steps: [] }, durationMs: 0 });
+    else candidates.push(testCase);
+  }
+  const first = job.runnerFor(0);
+  // The routes of the cases admitted and not yet released.
+  const routes = new Map<string, PreparedRoute>();
+  const moduleOf = (c: Case) => routes.get(c.id)!.module;
+  const release = (cases: Case[]) => {
+    for (const c of cases) {
+      routes.delete(c.id);
+      job.release(c);
+    }
+  };
+  /** The platform's deploy: a route over the column's size limit is refused, never hosted, and let go. */
+  const deployed = async (testCase: Case, counted: () => Promise<Uint8Array[] | string[] | undefined>): Promise<boolean> => {
+    if (!job.sizeLimit) return true;
+    const parts = await counted();
+    const outcome = parts && deployCheck(parts, job.sizeLimit, testCase.id);
+    if (outcome) sizes.set(testCase.id, outcome.size);
+    if (!outcome?.failure) return true;
+    emit({ testCase, observation: { loadError: outcome.failure, steps: [] }, durationMs: 0 });
+    release([testCase]);
+    return false;
+  };
+  /**
+   * 2. The cases' routes, a few bundled at a time: a route the build refused, or (where the deploy
+   *    counts the bundle) the platform's deploy refused, never reaches the target and is judged now.
+   *    Returns the cases to host, in order.
+   */
+  const admit = async (cases: Case[]): Promise<Case[]> => {
+    const admitted = await mapBounded(cases, ADMIT_AT_ONCE, async (testCase) => {
+      const prepared = await job.route(testCase);
+      routes.set(testCase.id, prepared);
+      if (prepared.failure) {
+        emit({ testCase, observation: { loadError: prepared.failure, steps: [] }, durationMs: 0 });
+        release([testCase]);
+        return false;
+      }
+      return first.deployedCode ? true : deployed(testCase, async () => [prepared.module.source]);
+    });
+    return cases.filter((_, i) => admitted[i]);
+  };
+  // 3. A target that builds once for every route (Next.js) needs every route before any batch: it
+  //    builds now, each runner is told the routes, and where the deploy counts the platform's own
+  //    build output, it is measured once that is built. Other targets get each batch's routes when
+  //    the batch starts, so a run holds the routes of the batches in flight, not of every case.
+  const eager = Boolean(first.prepare || first.deployedCode);
+  let every: RouteModule[] = [];
+  let hosted = candidates;
+  if (eager) {
+    hosted = await admit(candidates);
+    every = hosted.map(moduleOf);
+    try {
+      await first.prepare?.(every);
+    } catch (error) {
+      await first.stop();
+      // Stopped while preparing (a build cut short) is an interrupted run: nothing to record.
+      if (!job.signal.aborted) {
+        const reason = { name: (error as Error).name ?? 'Error', message: (error as Error).message ?? String(error) };
+        for (const testCase of hosted) emit({ testCase, observation: { harnessError: reason, steps: [] }, durationMs: 0 });
+      }
+      release(hosted);
+      return;
+    }
+    if (first.deployedCode && !job.signal.aborted) {
+      const kept: Case[] = [];
+      for (const testCase of hosted) if (await deployed(testCase, () => first.deployedCode!(moduleOf(testCase)))) kept.push(testCase);
+      hosted = kept;
+    }
+  }
+
+  // 4. Batches as large as the runner's isolation allows, each on a runner of its own, on a few lanes.
+  const size = Math.max(1, Math.min(first.isolation?.maxRoutesPerStart ?? Infinity, hosted.length));
+  const batches: Case[][] = [];
+  for (let i = 0; i < hosted.length; i += size) batches.push(hosted.slice(i, i + size));
+  const lanes = Math.max(1, Math.min(batches.length, Math.ceil(job.concurrency / size)));
+  const perBatch = Math.max(1, Math.ceil(job.concurrency / lanes));
+  // A lane moves on once its batch's cases have run; the batch settles (and is stopped) meanwhile.
+  const settling: Array<Promise<void>> = [];
+  let made = 0;
+  const nextRunner = () => (made++ === 0 ? first : job.runnerFor(made - 1));
+  /** A new runner, told the routes as the first was (its column's shared state makes that cheap). */
+  const preparedRunner = async (): Promise<Runner> => {
+    const fresh = made === 0;
+    const runner = nextRunner();
+    if (!fresh) await runner.prepare?.(every);
+    return runner;
+  };
+  const lane = async () => {
+    for (let next = batches.shift(); next && !job.signal.aborted; next = batches.shift()) {
+      const batch = eager ? next : await admit(next);
+      if (batch.length === 0) continue;
+      const runner = await preparedRunner();
+      let ran!: () => void;
+      const hasRun = new Promise<void>((resolve) => (ran = resolve));
+      const whole = runBatch(batch, runner, { job, routes, concurrency: perBatch, emit, nextRunner: preparedRunner }, ran)
+        .finally(() => runner.stop())
+        .finally(() => release(batch));
+      settling.push(whole);
+      await Promise.race([hasRun, whole]);
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: lanes }, lane));
+    await Promise.all(settling);
+  } finally {
+    // Routes admitted by a batch that never started (the run was stopped) are let go too.
+    release(hosted.filter((c) => routes.has(c.id)));
+  }
+  if (made === 0) await first.stop();
+}
+
+/** How many routes one lane bundles at once. */
+const ADMIT_AT_ONCE = 4;
+
+/** `fn` over the items, at most `limit` at a time; the results in the items' order. */
+async function mapBounded<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < items.length; i = next++) out[i] = await fn(items[i]);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
