@@ -132,6 +132,12 @@ export interface Runner {
   /** How this runner keeps cases apart (shown in the report); default: one start() for every route. */
   readonly isolation?: Isolation;
   /**
+   * Verified isolation: warm hosts that serve many cases, one at a time, each proving between two
+   * cases that what route code can change is as a fresh host has it. A runner without it runs every
+   * case with fresh isolation (start() per batch).
+   */
+  readonly verified?: VerifiedHosting;
+  /**
    * What a route can reach on this target (the host's files, the network, the environment), in
    * words for the report; built-in runtimes' are in runners/access.ts.
    */
@@ -159,6 +165,53 @@ export interface Runner {
   outputCursor?(): number;
   /** What the started target printed after `cursor`, as a bounded excerpt. */
   outputSince?(cursor: number): string;
+}
+
+/**
+ * What a route may do that a warm host's proof cannot read on some runtime (the static scan of
+ * core/check/host-hazards.ts finds them in a route's bundle):
+ * - `timers`: starts a timer (setTimeout, setInterval, setImmediate), which may fire in a later case;
+ * - `global-listeners`: adds a listener to the global object (addEventListener), which no property shows;
+ * - `code-from-strings`: compiles code at run time (eval, Function), which the scan cannot read;
+ * - `node-builtins`: imports a Node built-in whose state lies outside its exports (fs, child_process,
+ *   async_hooks ...), or imports one by a name the scan cannot read;
+ * - `files`: writes files (Bun.write, Deno.writeFile ...).
+ */
+export type Hazard = 'timers' | 'global-listeners' | 'code-from-strings' | 'node-builtins' | 'files';
+
+/** A runner's warm hosts (see Runner.verified). */
+export interface VerifiedHosting {
+  /** What the proof reads on this runtime, in words, for the report. */
+  readonly proves: string;
+  /** What the proof cannot read on this runtime: a route the scan finds doing one of these gets a fresh host. */
+  readonly blindTo: readonly Hazard[];
+  /**
+   * Starts a host that may serve any of `routes`, one at a time, and resolves once it has taken its
+   * baseline (nothing of the routes loaded yet). Binds only 127.0.0.1, on ports the OS picks.
+   */
+  open(routes: RouteModule[]): Promise<WarmHost>;
+}
+
+/** A started warm host: one route at a time, loaded, asked, and proven gone. */
+export interface WarmHost {
+  /**
+   * Loads and serves one route: its base URL in `urls`, or why it did not load in `failures`. A route
+   * that never finishes loading, or ends the host while loading, is named in a LoadFault.
+   */
+  load(key: string): Promise<Loaded>;
+  /**
+   * Stops serving the route, waits for what it left running to end, and compares the host with its
+   * baseline: the changes in words, none when the host is as it started.
+   */
+  prove(key: string): Promise<string[]>;
+  /** Resolves when the host exits without stop() having been called. */
+  exited(): Promise<Exit>;
+  /** Stops the host; safe to call twice. */
+  stop(): Promise<void>;
+  /** A mark in what the host has printed so far. */
+  outputCursor(): number;
+  /** What the host printed after `cursor`, as a bounded excerpt. */
+  outputSince(cursor: number): string;
 }
 
 /** What a column must have for a case to mean anything there (a case's `requires`, a runner's `provides`). */

@@ -49,6 +49,10 @@ export const createBunRunner: RunnerFactory = (rawSettings, ctx) => {
       bundling: BUNDLING.bun,
       // A Worker would show worker globals (postMessage, close) that a deployed route does not have.
       isolation: { description: 'a process per route', maxRoutesPerStart: 1 },
+      verified: {
+        proves: 'the object graph from globalThis, process, Bun and the Node built-ins the routes import; the working folder, umask, exit code, title, performance entries (Bun lists no open timers: routes that start one get a fresh host)',
+        blindTo: ['timers', 'global-listeners', 'code-from-strings', 'node-builtins', 'files'],
+      },
     },
     ctx,
   );

@@ -63,6 +63,10 @@ export const createDenoRunner: RunnerFactory = (rawSettings, ctx) => {
       bundling: BUNDLING.deno,
       // A Web Worker would show worker globals (postMessage, close) that a deployed route does not have.
       isolation: { description: 'a process per route', maxRoutesPerStart: 1 },
+      verified: {
+        proves: 'the object graph from globalThis, Deno and the Node built-ins the routes import; the exit code, open timers and handles, performance entries, the Cache API and Web Storage',
+        blindTo: ['global-listeners', 'code-from-strings', 'node-builtins'],
+      },
     },
     ctx,
   );

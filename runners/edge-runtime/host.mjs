@@ -9,8 +9,11 @@
  */
 import { createRequire } from 'node:module';
 import vm from 'node:vm';
-import { EdgeRuntime, runServer } from 'edge-runtime';
+import { createServer, get } from 'node:http';
+import { createHandler, EdgeRuntime } from 'edge-runtime';
 import { handlerOf, runHost } from '../host/host-common.mjs';
+import { activeResources, processFacts } from '../host/proof-reach.mjs';
+import { runWarmHost } from '../host/warm-host.mjs';
 import { EDGE_NODE_MODULES, edgeNodeModule } from './node-modules.mjs';
 
 const require = createRequire(import.meta.url);
@@ -37,6 +40,24 @@ async function resolveImport(specifier, context) {
   return mod;
 }
 
+/** The servers of the routes served now, by key, with the waitUntil of each one's runtime. */
+const servers = new Map();
+
+/** How long a route's `waitUntil` work may go on once its server stops, before the proof reads the host. */
+const WAIT_UNTIL_MS = 1500;
+
+/** Stops serving a route: its connections closed, its server closed, its waitUntil work ended (or given up on). */
+async function unserve(key) {
+  const served = servers.get(key);
+  servers.delete(key);
+  if (!served) return;
+  served.server.closeAllConnections();
+  await new Promise((resolve) => served.server.close(() => resolve()));
+  let timer;
+  await Promise.race([served.waitUntil(), new Promise((resolve) => (timer = setTimeout(resolve, WAIT_UNTIL_MS)))]);
+  clearTimeout(timer);
+}
+
 async function serve(mod, key) {
   const runtime = new EdgeRuntime();
   const context = runtime.context;
@@ -56,14 +77,51 @@ async function serve(mod, key) {
   runtime.evaluate(
     '(handle) => addEventListener("fetch", (event) => event.respondWith((async () => handle(event.request, { waitUntil: event.waitUntil.bind(event) }))()))',
   )(handle);
-  const server = await runServer({ runtime, host: '127.0.0.1', port: 0 });
-  return Number(new URL(server.url).port);
+  // What edge-runtime's runServer does, with the server kept so that a warm host can close its
+  // connections: the runtime's handler on a node:http server.
+  const { handler, waitUntil } = createHandler({ runtime });
+  const server = createServer(handler);
+  servers.set(key, { server, waitUntil });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return server.address().port;
 }
 
 /**
  * Serves the routes and reports them to the runner.
  * @param {Record<string, () => Promise<{ default: string }>>} loaders key -> import of a module whose default export is the route's source
  */
-export async function host(loaders) {
-  await runHost(loaders, { serve, ppid: () => process.ppid, exit: (code) => process.exit(code) });
+/**
+ * Serves the routes and reports them to the runner: all at once (a fresh host), or one at a time on
+ * the runner's command with a proof between two (`options.warm`, a warm host). Each route has an
+ * EdgeRuntime of its own either way; what the proof reads is what EdgeRuntimes share: the host
+ * process's realm, the primitives every context is given (reached from a context made for the
+ * proof and never given to a route), and the Node modules the runtime offers routes.
+ * @param {Record<string, () => Promise<Record<string, unknown>>>} loaders key -> import of its module
+ * @param {{ warm?: boolean }} [options]
+ */
+export async function host(loaders, options = {}) {
+  const runtime = { serve, ppid: () => process.ppid, exit: (code) => process.exit(code) };
+  if (!options.warm) return runHost(loaders, runtime);
+  const shared = new EdgeRuntime().context;
+  const offered = Object.keys(EDGE_NODE_MODULES).map((name) => [`require("node:${name}")`, require(`node:${name}`)]);
+  let quietResources;
+  runWarmHost(loaders, {
+    ...runtime,
+    unserve,
+    warmUp: async () => {
+      const port = await serve({ default: 'export default () => new Response("warm")' }, '');
+      await new Promise((resolve, reject) => get({ host: '127.0.0.1', port, agent: false }, (res) => res.resume().on('end', resolve)).on('error', reject));
+      await unserve('');
+      for (let i = 0; i < 3; i++) await new Promise((resolve) => setTimeout(resolve, 0));
+      quietResources = activeResources();
+    },
+    quiet: () => activeResources() === quietResources,
+    proof: {
+      roots: () => [['globalThis', globalThis], ['process', process], ['(an EdgeRuntime context)', shared], ...offered],
+      // Node appends each internal module it loads lazily to this list: a fresh host's list is where it began.
+      opaque: (object) => object === process.moduleLoadList,
+      getterHosts: () => new Set([globalThis, shared]),
+      facts: async () => processFacts(),
+    },
+  });
 }

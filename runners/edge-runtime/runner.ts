@@ -41,6 +41,10 @@ export const edgeRuntimeRunner: RunnerFactory = (_settings, ctx) =>
       // ReadableStream, TextEncoder, URL, fetch, crypto ... (seen with edge-runtime 4.0.1), so a route
       // that patches Headers.prototype would change the answers of every other route in the process.
       isolation: { description: 'a process per route (an EdgeRuntime of its own)', maxRoutesPerStart: 1 },
+      verified: {
+        proves: "an EdgeRuntime of its own per case; the object graph every EdgeRuntime shares (Headers, Response, streams, fetch ...), the host process's, and the Node modules the runtime offers; the host's working folder, umask, exit code, open timers and handles",
+        blindTo: ['code-from-strings'],
+      },
     },
     ctx,
   );

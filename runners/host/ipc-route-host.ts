@@ -3,84 +3,29 @@
  * each on its own server (see host-common.mjs), and reports which route listens on which port plus
  * the load failures, in the control protocol of kit/control-protocol.ts: over Node-style IPC
  * (`process.send`; all four speak it when spawned with an 'ipc' stdio entry), or as JSON lines on
- * fd 3 for the runner kit. This module writes the route modules and the entry that starts the host,
- * spawns the process, waits for its report, and wraps that lifecycle as a Runner.
+ * fd 3 for the runner kit. This module waits for a started host's report and wraps that lifecycle
+ * as a Runner (host-entry.ts writes the files and spawns the process); with `verified`, its warm
+ * hosts too (warm-process.ts).
  */
 import { once } from 'node:events';
-import { writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { Readable } from 'node:stream';
 import { findBinary } from './binaries.ts';
+import { CONTROL_FD, DEFAULT_START_TIMEOUT_MS, spawnHost, writeEntry, writeHostFiles, writeRouteFiles, type ControlTransport } from './host-entry.ts';
 import { spawnTarget, type TargetProcess } from './process.ts';
 import { LoadFault } from '../load-fault.ts';
 import { checkMessage, ControlLineReader, readyToLoaded, type ParsedMessage } from '../kit/control-protocol.ts';
-import type { Bundling, Exit, Isolation, Loaded, RouteModule, Runner, RunnerContext, TargetInfo } from '../types.ts';
-
-/** How a host talks to its runner: Node-style IPC (the built-in hosts), or JSON lines on fd 3 (the runner kit). */
-export type ControlTransport = 'ipc' | 'fd';
-
-/** The file descriptor a host writes its JSON-lines control messages to (transport 'fd'). */
-export const CONTROL_FD = 3;
-
-/** How long a host may take to start and to load a route that gives no load timeout of its own. */
-export const DEFAULT_START_TIMEOUT_MS = 30_000;
+import { isNodeBuiltin, moduleImports } from '../bundling/module-imports.ts';
+import type { Bundling, Exit, Hazard, Isolation, Loaded, RouteModule, Runner, RunnerContext, TargetInfo, WarmHost } from '../types.ts';
+import { openWarmHost } from './warm-process.ts';
 
 /** How long a host that exited may take to close its output pipes before its output is read. */
 const OUTPUT_DRAIN_MS = 500;
 
 /** How long a host that closed its control channel before ready may take to exit, so its exit is what is reported. */
 const CHANNEL_CLOSED_GRACE_MS = 1000;
-
-/** The entry's file name; `_` cannot occur in a route key, so it never collides with a route. */
-const ENTRY_FILE = '_entry.mjs';
-
-/** The host helper module (see kit/host.mjs) that a kit entry hands its host script. */
-const KIT_HOST = new URL('../kit/host.mjs', import.meta.url).href;
-
-/**
- * Writes each route's source as `<workDir>/<key>.mjs` and returns key -> file path. Throws for a key
- * that is not made of [a-z0-9-] (the runner interface promises that it is).
- */
-export async function writeRouteFiles(workDir: string, routes: RouteModule[]): Promise<Map<string, string>> {
-  const files = new Map<string, string>();
-  for (const route of routes) {
-    if (!/^[a-z0-9-]+$/.test(route.key)) throw new Error(`route key ${JSON.stringify(route.key)} (case ${route.caseId}) is not made of [a-z0-9-]`);
-    const file = join(workDir, `${route.key}.mjs`);
-    await writeFile(file, route.source);
-    files.set(route.key, file);
-  }
-  return files;
-}
-
-/**
- * Writes each route as `<key>.mjs` in workDir and an entry module that imports `hostScript` and
- * hands it one literal `import('../<key>.mjs')` per route, the options, and the host helper module
- * (runners/kit/host.mjs) as a third argument. Literal specifiers are statically analyzable, so Deno
- * loads them without --allow-read; each import is still evaluated on its own, so a route that fails
- * to load fails alone. With the 'fd' transport the entry first points the host at fd 3. Returns the
- * entry's path.
- */
-export async function writeHostFiles(workDir: string, routes: RouteModule[], hostScript: string, options: Record<string, unknown> = {}, control: ControlTransport = 'ipc'): Promise<string> {
-  await writeRouteFiles(workDir, routes);
-  const loaders = routes.map((route) => `  ${JSON.stringify(route.key)}: () => import(${JSON.stringify(`./${route.key}.mjs`)}),`);
-  const entry = [
-    `import { host } from ${JSON.stringify(pathToFileURL(hostScript).href)};`,
-    ...(control === 'fd'
-      ? [`import * as kit from ${JSON.stringify(KIT_HOST)};`, `kit.useControlFd(${CONTROL_FD});`, `await host({\n${loaders.join('\n')}\n}, ${JSON.stringify(options)}, kit);`]
-      : [`await host({\n${loaders.join('\n')}\n}, ${JSON.stringify(options)});`]),
-    '',
-  ].join('\n');
-  const entryPath = join(workDir, ENTRY_FILE);
-  await writeFile(entryPath, entry);
-  return entryPath;
-}
-
-/** Spawns a host in its own process group, with its control channel: an IPC channel, or a pipe as fd 3. */
-export function spawnHost(command: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv; control?: ControlTransport }): TargetProcess {
-  return spawnTarget(command, args, { cwd: options.cwd, env: options.env, extraStdio: [options.control === 'fd' ? 'pipe' : 'ipc'] });
-}
 
 /**
  * Waits for a spawned host's ready message. The host says which route it loads before loading it;
@@ -201,6 +146,23 @@ export interface IpcHostSpec {
   bundling: Bundling;
   /** How routes are kept apart (a process per route, a context per route ...). */
   isolation: Isolation;
+  /** Warm hosts (verified isolation): what the runtime's proof reads, and what it cannot. */
+  verified?: { proves: string; blindTo: Hazard[] };
+}
+
+/** The Node built-ins the routes import, as `node:` specifiers: a warm host loads them before its baseline. */
+async function importedBuiltins(routes: RouteModule[]): Promise<string[]> {
+  const found = new Set<string>();
+  for (const route of routes) {
+    let imports;
+    try {
+      imports = await moduleImports(route.source, 'js');
+    } catch {
+      continue; // a route that does not parse fails its own load
+    }
+    for (const { path } of imports) if (isNodeBuiltin(path)) found.add(path.startsWith('node:') ? path : `node:${path}`);
+  }
+  return [...found].sort();
 }
 
 /** A Runner around one host process per start(), for runtimes that speak Node-style IPC. */
@@ -216,6 +178,10 @@ export function ipcHostRunner(spec: IpcHostSpec, ctx: RunnerContext): Runner {
     if ('missing' in found) throw new Error(found.missing);
     return found.path;
   };
+
+  // Warm hosts share one folder of route files (each written once); each host has its own entry.
+  const warmRoutes = join(ctx.workDir, 'warm-routes');
+  const written = new Set<string>();
 
   const stop = async (): Promise<void> => {
     const running = current;
@@ -261,5 +227,20 @@ export function ipcHostRunner(spec: IpcHostSpec, ctx: RunnerContext): Runner {
 
     exited: () => exited,
     stop,
+
+    verified: spec.verified && {
+      ...spec.verified,
+      async open(routes: RouteModule[]): Promise<WarmHost> {
+        // Each host in a folder of its own, whose entry is its main module (Deno keeps Web Storage per main module).
+        const dir = await mkdtemp(join(ctx.workDir, 'warm-'));
+        const prepared = spec.prepare ? await Promise.all(routes.map(spec.prepare)) : routes;
+        await mkdir(warmRoutes, { recursive: true });
+        await writeRouteFiles(warmRoutes, prepared.filter((r) => !written.has(r.key)));
+        for (const route of prepared) written.add(route.key);
+        const builtins = await importedBuiltins(routes);
+        const entry = await writeEntry(dir, warmRoutes, prepared, spec.hostScript, { ...spec.hostOptions, warm: true, builtins });
+        return openWarmHost(binary(), spec.args(entry), { cwd: dir, env, routes: prepared, timeoutMs: spec.startTimeoutMs });
+      },
+    },
   };
 }

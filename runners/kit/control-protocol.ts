@@ -30,6 +30,14 @@ export type ControlMessage =
   | { type: 'loading'; key: string }
   | { type: 'ready'; routes: Record<string, ServedRoute>; failures: Record<string, { name: string; message: string }> };
 
+/** A message of a warm host's channel after its `ready`. */
+export type WarmMessage =
+  | { type: 'loading'; key: string }
+  | { type: 'loaded'; key: string; port: number }
+  | { type: 'load-failed'; key: string; name: string; message: string }
+  | { type: 'proof'; key: string; changes: string[] }
+  | { type: 'host-error'; name: string; message: string };
+
 /** What one message amounts to: a message to act on, one to ignore (unknown type), or a protocol error. */
 export type ParsedMessage = { message: ControlMessage } | { ignored: string } | { error: string };
 
@@ -76,8 +84,48 @@ function checkReady(message: Record<string, unknown>, keys: ReadonlySet<string>)
   return { message: { type: 'ready', routes: served, failures: failed } };
 }
 
+/** Checks one message of a warm host after its `ready`, for a host of `keys`. */
+export function checkWarmMessage(value: unknown, keys: ReadonlySet<string>): { message: WarmMessage } | { ignored: string } | { error: string } {
+  if (!isRecord(value)) return { error: 'not a JSON object' };
+  const { type, key } = value;
+  if (typeof type !== 'string') return { error: 'no string "type"' };
+  const known = ['loading', 'loaded', 'load-failed', 'proof'];
+  if (known.includes(type) && (typeof key !== 'string' || !keys.has(key))) return { error: `"${type}" names ${JSON.stringify(key)}, not a route of this host` };
+  const k = key as string;
+  const failure = () => (typeof value.name === 'string' && typeof value.message === 'string' ? { name: value.name, message: value.message } : undefined);
+  switch (type) {
+    case 'loading':
+      return { message: { type, key: k } };
+    case 'loaded': {
+      const port = value.port;
+      if (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65535) return { error: `"loaded": route ${k} needs a "port" from 1 to 65535` };
+      return { message: { type, key: k, port } };
+    }
+    case 'load-failed': {
+      const f = failure();
+      return f ? { message: { type, key: k, ...f } } : { error: `"load-failed" of ${k} needs a string "name" and "message"` };
+    }
+    case 'proof': {
+      const changes = value.changes;
+      if (!Array.isArray(changes) || !changes.every((c) => typeof c === 'string')) return { error: `"proof" of ${k} needs "changes", a list of strings` };
+      return { message: { type, key: k, changes } };
+    }
+    case 'host-error': {
+      const f = failure();
+      return f ? { message: { type, ...f } } : { error: '"host-error" needs a string "name" and "message"' };
+    }
+    default:
+      return { ignored: `unknown type ${JSON.stringify(type)}` };
+  }
+}
+
+/** How a line's JSON value is checked: the start's messages (checkMessage) or a warm host's (checkWarmMessage). */
+export type MessageCheck<P> = (value: unknown, keys: ReadonlySet<string>) => P;
+
 /** Parses one line of the channel (without its "\n"); undefined for a blank line. */
-export function parseControlLine(line: string, keys: ReadonlySet<string>): ParsedMessage | undefined {
+export function parseControlLine(line: string, keys: ReadonlySet<string>): ParsedMessage | undefined;
+export function parseControlLine<P>(line: string, keys: ReadonlySet<string>, check: MessageCheck<P>): P | { error: string } | undefined;
+export function parseControlLine(line: string, keys: ReadonlySet<string>, check: MessageCheck<unknown> = checkMessage): unknown {
   if (line.trim() === '') return undefined;
   let value: unknown;
   try {
@@ -85,7 +133,7 @@ export function parseControlLine(line: string, keys: ReadonlySet<string>): Parse
   } catch (error) {
     return { error: `not JSON (${(error as Error).message})` };
   }
-  return checkMessage(value, keys);
+  return check(value, keys);
 }
 
 /**
@@ -93,15 +141,21 @@ export function parseControlLine(line: string, keys: ReadonlySet<string>): Parse
  * when the channel closes. A line is delivered once its "\n" arrives; UTF-8 split across chunks is
  * joined (invalid bytes become U+FFFD).
  */
-export class ControlLineReader {
+export class ControlLineReader<P = ParsedMessage> {
   private readonly decoder = new StringDecoder('utf8');
   private pending = '';
   private lineNumber = 0;
 
+  /** How each line's value is checked; a warm host's runner switches it once the host is ready. */
+  check: MessageCheck<P | { error: string }>;
+
   constructor(
     private readonly keys: ReadonlySet<string>,
-    private readonly deliver: (parsed: ParsedMessage, line: { number: number; text: string }) => void,
-  ) {}
+    private readonly deliver: (parsed: P | { error: string }, line: { number: number; text: string }) => void,
+    check?: MessageCheck<P | { error: string }>,
+  ) {
+    this.check = check ?? (checkMessage as MessageCheck<P | { error: string }>);
+  }
 
   /** Takes a chunk of the channel. */
   push(chunk: Buffer | string): void {
@@ -131,7 +185,7 @@ export class ControlLineReader {
 
   private take(text: string): void {
     this.lineNumber++;
-    const parsed = parseControlLine(text, this.keys);
+    const parsed = parseControlLine(text, this.keys, this.check);
     if (parsed) this.deliver(parsed, { number: this.lineNumber, text });
   }
 }

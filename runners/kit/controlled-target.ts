@@ -7,7 +7,8 @@
  */
 import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { awaitReady, spawnHost, writeHostFiles } from '../host/ipc-route-host.ts';
+import { spawnHost, writeHostFiles } from '../host/host-entry.ts';
+import { awaitReady } from '../host/ipc-route-host.ts';
 import type { Exit, Loaded, RouteModule } from '../types.ts';
 
 /** How long a target that exited may take to close its output pipes before its output tail is read. */

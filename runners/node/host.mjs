@@ -5,8 +5,10 @@
  * like the edge platforms, a handler that throws or returns a non-Response gets a 500.
  */
 import { once } from 'node:events';
-import { createServer } from 'node:http';
+import { createServer, get } from 'node:http';
 import { handlerOf, runHost } from '../host/host-common.mjs';
+import { activeResources, builtinRoots, processFacts } from '../host/proof-reach.mjs';
+import { runWarmHost } from '../host/warm-host.mjs';
 
 /**
  * The request body as a byte stream, as the Fetch standard sets up a body's stream (with byte
@@ -75,7 +77,10 @@ async function writeResponse(response, res, method) {
   res.end();
 }
 
-function listen(handler) {
+/** The servers of the routes served now, by key. */
+const servers = new Map();
+
+function listen(handler, key) {
   const server = createServer(async (req, res) => {
     try {
       const response = await handler(toRequest(req, res));
@@ -88,13 +93,53 @@ function listen(handler) {
       } else res.destroy(error);
     }
   });
+  servers.set(key, server);
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server.address().port)));
 }
 
+/** Stops serving a route: its server closed, with every connection to it. */
+async function unlisten(key) {
+  const server = servers.get(key);
+  servers.delete(key);
+  if (!server) return;
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(() => resolve()));
+}
+
 /**
- * Serves the routes and reports them to the runner.
+ * Serves the routes and reports them to the runner: all at once (a fresh host), or one at a time on
+ * the runner's command with a proof between two (`options.warm`, a warm host; `options.builtins`
+ * names the built-in modules its routes import).
  * @param {Record<string, () => Promise<Record<string, unknown>>>} loaders key -> import of its module
+ * @param {{ warm?: boolean, builtins?: string[] }} [options]
  */
-export async function host(loaders) {
-  await runHost(loaders, { serve: (mod) => listen(handlerOf(mod)), ppid: () => process.ppid, exit: (code) => process.exit(code) });
+export async function host(loaders, options = {}) {
+  const runtime = { serve: (mod, key) => listen(handlerOf(mod), key), ppid: () => process.ppid, exit: (code) => process.exit(code) };
+  if (!options.warm) return runHost(loaders, runtime);
+  const builtins = await builtinRoots(options.builtins ?? []);
+  runWarmHost(loaders, {
+    ...runtime,
+    unserve: unlisten,
+    warmUp: () => warmUp(),
+    quiet: () => activeResources() === quietResources,
+    proof: {
+      roots: () => [['globalThis', globalThis], ['process', process], ...builtins],
+      // Node appends each internal module it loads lazily to this list: a fresh host's list is where it began.
+      opaque: (object) => object === process.moduleLoadList,
+      getterHosts: () => new Set([globalThis]),
+      facts: async () => processFacts(),
+    },
+  });
+}
+
+/** The resources of the host at rest (its IPC channel, its parent watch), once warmed up. */
+let quietResources;
+
+/** Serves a handler and asks it once, so that what the first server and request make is made. */
+async function warmUp() {
+  const port = await listen(() => new Response('warm'), '');
+  await new Promise((resolve, reject) => get({ host: '127.0.0.1', port, agent: false }, (res) => res.resume().on('end', resolve)).on('error', reject));
+  await unlisten('');
+  for (let i = 0; i < 3; i++) await new Promise((resolve) => setTimeout(resolve, 0));
+  quietResources = activeResources();
 }

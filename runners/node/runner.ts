@@ -26,6 +26,10 @@ export const nodeRunner: RunnerFactory = (settings, ctx) =>
       bundling: BUNDLING.node,
       // Node offers no cheaper fresh global scope that is still plain Node (a vm context lacks its globals).
       isolation: { description: 'a process per route', maxRoutesPerStart: 1 },
+      verified: {
+        proves: 'the object graph from globalThis, process and the Node built-ins the routes import; the working folder, umask, exit code, title, open timers and handles, performance entries',
+        blindTo: ['code-from-strings', 'node-builtins'],
+      },
     },
     ctx,
   );
