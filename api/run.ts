@@ -21,6 +21,8 @@ export interface RunOptions extends Partial<PlanOptions> {
   concurrency?: number;
   /** Targets running at once (default 3). */
   jobs?: number;
+  /** verified (default): warm hosts that prove themselves clean between cases, where a runner has them; fresh: a host per case. */
+  isolation?: 'verified' | 'fresh';
   /** Stops the run; finished results are kept and the report says it was interrupted. */
   signal?: AbortSignal;
   /** Called with each result as it is judged. */
@@ -51,6 +53,7 @@ export async function run(options: RunOptions = {}, planned?: RunPlan): Promise<
       recorder: new Recorder(out),
       concurrency: options.concurrency ?? 4,
       jobs: options.jobs ?? 3,
+      isolation: options.isolation,
       signal: options.signal ?? new AbortController().signal,
       shard: options.shard,
       expected,

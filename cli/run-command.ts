@@ -25,6 +25,8 @@ export interface RunCommandOptions extends PlanOptions {
   out: string;
   concurrency: number;
   jobs: number;
+  /** verified (warm hosts proven clean between cases) or fresh (a fresh host per case). */
+  isolation?: 'verified' | 'fresh';
   reporter: ReporterName[];
   exitZero?: boolean;
   /** Measure cold start, time to first byte and memory per target (figures, not verdicts). */
@@ -69,6 +71,7 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
       recorder,
       concurrency: options.concurrency,
       jobs: options.jobs,
+      isolation: options.isolation,
       signal: controller.signal,
       shard: options.shard,
       expected,

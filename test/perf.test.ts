@@ -54,7 +54,7 @@ describe('run --perf', () => {
       expect(p.rssAfterStartBytes).toBeGreaterThan(10 * 1024 * 1024);
       expect(p.rssAfterSuiteBytes).toBeGreaterThan(10 * 1024 * 1024);
     }
-    // node runs a process per route: one memory reading per case run.
+    // node reads a host's memory once each case has run (a fresh host per case, or a warm host after each).
     expect(report.targets.find((t) => t.name === 'node')!.perf!.rssAfterSuiteReadings).toBe(2);
     const html = renderHtml(report);
     expect(html).toContain('Cold start and memory');

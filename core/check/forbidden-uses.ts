@@ -12,9 +12,9 @@
 import { readFile } from 'node:fs/promises';
 import { extname, resolve } from 'node:path';
 import type { ParserPlugin } from '@babel/parser';
-import type traverseModule from '@babel/traverse';
 import type { Node, NodePath, Scope, Visitor } from '@babel/traverse';
 import { isNodeBuiltin } from '../../runners/bundling/module-imports.ts';
+import { loadBabel, type Babel } from './babel.ts';
 import { chains, moduleGraph, WASM_IMPORT, type GraphOptions } from './module-graph.ts';
 import { functionOf, globalPath, isErased, isFree, outermost, propertyName, stringValue, unwrap, type NodeOf } from './global-reads.ts';
 
@@ -65,24 +65,6 @@ export interface ScanOptions extends GraphOptions {
   nodeBuiltins: 'all' | string[];
 }
 
-/** Babel's parser and traverser, loaded on the first scan: they weigh about 25 MB that `run` never needs. */
-interface Babel {
-  parse: typeof import('@babel/parser').parse;
-  traverse: typeof traverseModule.default;
-}
-
-let babel: Promise<Babel> | undefined;
-
-function loadBabel(): Promise<Babel> {
-  babel ??= Promise.all([import('@babel/parser'), import('@babel/traverse')]).then(([parser, traverser]) => ({
-    parse: parser.parse,
-    // @babel/traverse is CommonJS: under Node's ES module loader (and so TypeScript's NodeNext) its
-    // default export is `module.exports`, whose `default` is the function; a bundler may hand over either.
-    traverse: ((traverser.default as { default?: unknown }).default ?? traverser.default) as typeof traverseModule.default,
-  }));
-  return babel;
-}
-
 /** The files this scan parses, by extension, with the Babel syntax plugins each needs. */
 const SYNTAX: Record<string, ParserPlugin[]> = {
   '.ts': ['typescript', 'decorators-legacy'],
@@ -127,7 +109,12 @@ export async function findForbiddenUses(entry: string, options: ScanOptions): Pr
 }
 
 /** A forbidden use found in one file, before the file and chain are known. */
-type FileUse = Pick<ForbiddenUse, 'rule' | 'line' | 'column' | 'what'>;
+export type FileUse = Pick<ForbiddenUse, 'rule' | 'line' | 'column' | 'what'>;
+
+/** The forbidden uses in one ES module's own source (no import followed), as a platform offering `nodeBuiltins` sees them. */
+export async function forbiddenUsesInModule(source: string, file: string, nodeBuiltins: ScanOptions['nodeBuiltins']): Promise<FileUse[]> {
+  return scanSource(await loadBabel(), source, file, SYNTAX['.mjs'], false, nodeBuiltins);
+}
 
 /** The forbidden uses in one file's source. A syntax error that esbuild let through throws, naming the file and line. */
 function scanSource({ parse, traverse }: Babel, source: string, file: string, plugins: ParserPlugin[], commonJs: boolean, nodeBuiltins: ScanOptions['nodeBuiltins']): FileUse[] {

@@ -23,6 +23,8 @@ export interface TargetRun {
   endedAt: string;
   /** How the column kept cases apart ("a process per route" ...), as its runner says. */
   isolation?: string;
+  /** Which isolation the column ran with, and what verified isolation found (schemas/report.schema.json). */
+  verification?: Verification;
   /** What a route could reach on the column (files, network, environment), as its runner says. */
   access?: { files: string; network: string; env: string };
   /** Set when the whole column was skipped (runtime not installed ...). */
@@ -106,4 +108,23 @@ export interface TargetPerf {
   rssAfterSuiteReadings?: number;
   /** Why a figure is missing. */
   notes?: string[];
+}
+
+/** How a column's cases were kept apart: warm hosts that proved themselves clean, or fresh hosts. */
+export interface Verification {
+  mode: 'verified' | 'fresh';
+  /** What the runtime's proof reads. */
+  proves?: string;
+  /** What it cannot read: routes found doing it got a fresh host. */
+  blindTo?: string[];
+  /** Warm hosts started. */
+  warmHosts?: number;
+  /** Cases whose verdict a warm host gave. */
+  casesOnWarmHosts?: number;
+  /** Cases given a fresh host before they ran, by the hazard the scan found. */
+  freshByScan?: Record<string, number>;
+  /** Warm hosts retired, each with the case it held and why. */
+  retired?: Array<{ caseId: string; why: string }>;
+  /** Cases run again alone on a fresh host because their warm host was not proven clean. */
+  ranAgainAlone?: number;
 }

@@ -216,7 +216,7 @@ const OUTPUT_SETTLE_MS = 300;
  * error), the error the runtime prints may reach edgecompat's end of the pipe after the response:
  * wait for it a little (it only goes into the message, never into the verdict).
  */
-async function outputAfter(runner: Runner, cursor: number, observation: Observation): Promise<string> {
+export async function outputAfter(runner: Pick<Runner, 'outputSince'>, cursor: number, observation: Observation): Promise<string> {
   const read = () => runner.outputSince?.(cursor) ?? '';
   const failed = observation.steps.some((step) => (step.status ?? 0) >= 500 || step.error);
   for (let waited = 0; failed && !read() && waited < OUTPUT_SETTLE_MS; waited += 20) await sleep(20);

@@ -7,7 +7,7 @@ import type { Loaded, Runner } from '../../runners/types.ts';
 import type { SizeLimit } from '../../profiles/code-size.ts';
 import type { PreparedRoute } from './route-modules.ts';
 import type { Case, Observation, Status } from '../types.ts';
-import type { Result } from '../report/report-types.ts';
+import type { Result, Verification } from '../report/report-types.ts';
 
 /** What the engine needs to run one column. */
 export interface ColumnJob {
@@ -30,8 +30,15 @@ export interface ColumnJob {
   sizeLimit?: SizeLimit;
   /** Why a case is not run on this column (an area it does not run, a requirement it lacks), else undefined. */
   skipReason?(testCase: Case, runner: Runner): string | undefined;
-  /** Cases in flight at once in the column. */
+  /** Cases in flight at once in the column (in verified isolation: warm hosts at once). */
   concurrency: number;
+  /**
+   * verified: cases one at a time on warm hosts that prove themselves clean between cases, where the
+   * runner has them (Runner.verified); fresh: a fresh host per batch, as the runner's isolation says.
+   */
+  isolation: 'verified' | 'fresh';
+  /** What verified isolation found, filled in as the cases run (for the column's run info). */
+  verification?: Verification;
   agent: Agent;
   /** Aborted when the whole run stops (Ctrl-C). */
   signal: AbortSignal;
@@ -39,7 +46,10 @@ export interface ColumnJob {
   /** The subtests of a case the expectations list as failing on this column. */
   knownFailingSubtests?(caseId: string): readonly string[];
   onResult(result: Result): void;
-  /** Called with a started target's routes once its batch's cases have run, before it stops (run --perf reads its memory). */
+  /**
+   * Called with a started target's routes once its batch's cases have run, before it stops, and on a
+   * warm host after each case (run --perf reads its memory).
+   */
   afterBatch?(loaded: Loaded): void;
   log(message: string): void;
 }

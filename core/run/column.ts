@@ -12,6 +12,7 @@ import { judge } from '../judge/judge.ts';
 import { onlyKnownFailures } from '../judge/subtests.ts';
 import type { PreparedRoute } from './route-modules.ts';
 import { runBatch } from './batch.ts';
+import { runWarmChunk } from './warm-lane.ts';
 import type { ColumnJob, Emit } from './column-job.ts';
 import type { Case } from '../types.ts';
 
@@ -106,6 +107,39 @@ export async function runColumn(job: ColumnJob): Promise<void> {
     }
   }
 
+  const verified = job.isolation === 'verified' && !eager ? first.verified : undefined;
+  if (job.verification) {
+    job.verification.mode = verified ? 'verified' : 'fresh';
+    if (verified) Object.assign(job.verification, { proves: verified.proves, blindTo: [...verified.blindTo] });
+  }
+  if (verified) {
+    // 4v. Verified isolation: chunks of cases on a few lanes, each chunk's cases one at a time on warm
+    //     hosts (warm-lane.ts); a case that needs a fresh host gets a runner of its own.
+    let made = 0;
+    const tally = { warmHosts: 0, casesOnWarmHosts: 0, freshByScan: {}, retired: [], ranAgainAlone: 0 };
+    const alone = async (testCase: Case) => {
+      const runner = made++ === 0 ? first : job.runnerFor(made - 1);
+      await runBatch([testCase], runner, { job, routes, concurrency: 1, emit, nextRunner: async () => job.runnerFor(made++) }).finally(() => runner.stop());
+    };
+    const chunks: Case[][] = [];
+    const chunkSize = Math.max(1, Math.min(WARM_CHUNK, Math.ceil(hosted.length / job.concurrency)));
+    for (let i = 0; i < hosted.length; i += chunkSize) chunks.push(hosted.slice(i, i + chunkSize));
+    const lane = async () => {
+      for (let next = chunks.shift(); next && !job.signal.aborted; next = chunks.shift()) {
+        const chunk = await admit(next);
+        await runWarmChunk(chunk, { job, verified, routes, emit, alone, tally }).finally(() => release(chunk));
+      }
+    };
+    try {
+      await Promise.all(Array.from({ length: Math.max(1, Math.min(chunks.length, job.concurrency)) }, lane));
+    } finally {
+      release(hosted.filter((c) => routes.has(c.id)));
+      if (job.verification) Object.assign(job.verification, tally);
+    }
+    if (made === 0) await first.stop();
+    return;
+  }
+
   // 4. Batches as large as the runner's isolation allows, each on a runner of its own, on a few lanes.
   const size = Math.max(1, Math.min(first.isolation?.maxRoutesPerStart ?? Infinity, hosted.length));
   const batches: Case[][] = [];
@@ -149,6 +183,9 @@ export async function runColumn(job: ColumnJob): Promise<void> {
 
 /** How many routes one lane bundles at once. */
 const ADMIT_AT_ONCE = 4;
+
+/** How many cases a lane takes at a time in verified isolation: the routes one warm host may load. */
+const WARM_CHUNK = 32;
 
 /** `fn` over the items, at most `limit` at a time; the results in the items' order. */
 async function mapBounded<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {

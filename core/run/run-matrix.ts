@@ -8,7 +8,7 @@ import { arch, platform, release, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runColumn } from './column.ts';
 import type { Recorder } from '../report/recorder.ts';
-import { REPORT_SCHEMA_VERSION, type CaseEntry, type Report, type Result, type TargetRun } from '../report/report-types.ts';
+import { REPORT_SCHEMA_VERSION, type CaseEntry, type Report, type Result, type TargetRun, type Verification } from '../report/report-types.ts';
 import type { Case, Status } from '../types.ts';
 import { EDGECOMPAT_VERSION } from '../version.ts';
 import type { Runner, RunnerFactory, TargetConfig, TargetInfo } from '../../runners/types.ts';
@@ -45,6 +45,11 @@ export interface MatrixOptions {
   onTargetStart?: (target: TargetConfig) => void;
   /** run --perf: measure each column's cold start, time to first byte and memory (figures, not verdicts). */
   perf?: { starts: number; requests: number };
+  /**
+   * verified (the default): each column whose runner has warm hosts runs its cases on them, one at a
+   * time, each host proving itself clean between cases; fresh: a fresh host per case (or batch).
+   */
+  isolation?: 'verified' | 'fresh';
   log: (message: string) => void;
   /**
    * run --resume: results an interrupted run finished. Their cells are not run again and they join
@@ -185,6 +190,8 @@ async function runTarget(
   }
   // Each batch past the first gets a runner of its own, in a folder of its own.
   const runnerFor = (n: number) => (n === 0 ? runner : newRunner(mkdtempSync(join(workDir, `batch-${n}-`))));
+  // What the column's isolation was, and what verified isolation found (filled in by the engine).
+  const verification: Verification = { mode: options.isolation ?? 'verified' };
   // Only the routes of cases the column runs are bundled (a size case's route may be tens of MB), as
   // their batches start; each is given back once, when the engine is done with it or at the end.
   const held = new Set<string>();
@@ -195,6 +202,7 @@ async function runTarget(
   const release = (c: Case) => held.delete(c.id) && bundles.release(runner.bundling, c.id);
   try {
     await runColumn({
+      isolation: options.isolation ?? 'verified', verification,
       afterBatch: memory && ((loaded) => memory.read([...loaded.urls.values()][0])),
       target: target.name, runnerFor, cases: options.cases, route, release, sizeLimit, skipReason: (c, r) => skipReason(target, c, r, sizeLimit), knownFailingSubtests: (caseId) => options.knownFailingSubtests?.(caseId, target.name) ?? [], concurrency: options.concurrency, agent, signal: options.signal, expected, onResult, log });
   } finally {
@@ -206,7 +214,7 @@ async function runTarget(
   const access = declared && { files: declared.files, network: declared.network, env: declared.env };
   const settings = sizeLimit ? { ...info.settings, sizeLimit: sizeLimit.id } : info.settings;
   const limit = sizeLimit && { id: sizeLimit.id, label: sizeLimit.label, bytes: sizeLimit.bytes, display: sizeLimit.display, compression: sizeLimit.compression, source: sizeLimit.source };
-  return { ...base, runtime: info.runtime, version: info.version, settings, flags: info.flags, isolation, ...(access ? { access } : {}), ...(limit ? { sizeLimit: limit } : {}), endedAt: new Date().toISOString() };
+  return { ...base, runtime: info.runtime, version: info.version, settings, flags: info.flags, isolation, verification, ...(access ? { access } : {}), ...(limit ? { sizeLimit: limit } : {}), endedAt: new Date().toISOString() };
 }
 
 /**

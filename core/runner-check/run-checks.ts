@@ -253,7 +253,7 @@ async function runSuite(make: () => Runner, cases: Case[], routes: Map<string, P
   const uncaughtBefore = uncaught.length;
   try {
     await runColumn({
-      target: 'check-runner', runnerFor, cases: chosen, route: async (c) => routes.get(c.id)!, release: () => {}, concurrency: 1, agent, signal: new AbortController().signal,
+      target: 'check-runner', isolation: 'fresh', runnerFor, cases: chosen, route: async (c) => routes.get(c.id)!, release: () => {}, concurrency: 1, agent, signal: new AbortController().signal,
       expected: () => 'PASS', onResult: (r) => results.set(r.caseId, r), log,
     });
   } finally {

@@ -24,6 +24,8 @@ export interface SuiteRun {
   jobs?: number;
   /** Measure each column as run --perf does. */
   perf?: { starts: number; requests: number };
+  /** The columns' isolation (default: verified, as a run's). */
+  isolation?: 'verified' | 'fresh';
 }
 
 /** Runs the suites on the columns and returns the report. */
@@ -47,6 +49,7 @@ export async function runSuites(run: SuiteRun): Promise<Report> {
       jobs: run.jobs ?? 3,
       signal: new AbortController().signal,
       ...(run.perf ? { perf: run.perf } : {}),
+      ...(run.isolation ? { isolation: run.isolation } : {}),
       log: () => {},
     });
   } finally {
