@@ -47,6 +47,7 @@ export function buildProgram(): Command {
     .option('--jobs <n>', 'targets running at once', positive, 3)
     .addOption(new Option('--reporter <names>', `outputs besides report.json: ${REPORTERS.join(', ')} (comma-separated)`).argParser((v: string, previous: string[]) => list(v, previous === DEFAULT_REPORTERS ? [] : previous)).default(DEFAULT_REPORTERS))
     .option('--exit-zero', 'exit 0 even when cases fail (for publishing a matrix); usage errors still exit 2')
+    .option('--verbose', "print the runners' diagnostics (builds, restarts, hosts retired) as lines of their own")
     .option('--allow-empty', 'let a --filter, --area, --tag or --shard that selects no case run nothing and exit 0 (otherwise exit 2)')
     .option('--perf', `also measure each target, once the matrix is done: cold start (start to the first response of one route, median of fresh starts), time to first byte (median of ${PERF_DEFAULTS.requests} requests) and memory after start and after the suite; figures in report.json's target info and the HTML, not verdicts`)
     .option('--perf-starts <n>', 'fresh starts per target for --perf', positive, PERF_DEFAULTS.starts)

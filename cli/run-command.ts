@@ -27,6 +27,8 @@ export interface RunCommandOptions extends PlanOptions {
   jobs: number;
   /** verified (warm hosts proven clean between cases) or fresh (a fresh host per case). */
   isolation?: 'verified' | 'fresh';
+  /** Runners' diagnostics as lines of their own. */
+  verbose?: boolean;
   reporter: ReporterName[];
   exitZero?: boolean;
   /** Measure cold start, time to first byte and memory per target (figures, not verdicts). */
@@ -60,7 +62,7 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  const progress = createProgress(cases.length * targets.length - (done?.results.length ?? 0));
+  const progress = createProgress(cases.length * targets.length - (done?.results.length ?? 0), { verbose: options.verbose });
   const recorder = new Recorder(outDir, { append: done !== undefined });
   try {
     const report = await runMatrix({
@@ -80,7 +82,8 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
       ...(options.perf ? { perf: { starts: options.perfStarts ?? PERF_DEFAULTS.starts, requests: PERF_DEFAULTS.requests } } : {}),
       onResult: (r) => progress.result(r),
       onTargetStart: (t) => progress.targetStarted(t.name),
-      log: (m) => process.stderr.write(`${m}\n`),
+      onTargetEnd: (run) => progress.targetEnded(run),
+      log: (m) => progress.note(m),
     });
     progress.done();
     // 3. Render from the canonical report, print the summary, choose the exit code.

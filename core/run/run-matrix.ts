@@ -43,6 +43,8 @@ export interface MatrixOptions {
   knownFailingSubtests?: (caseId: string, target: string) => readonly string[];
   onResult?: (result: Result) => void;
   onTargetStart?: (target: TargetConfig) => void;
+  /** Called with a column's run info once every case of it has a result. */
+  onTargetEnd?: (run: TargetRun) => void;
   /** run --perf: measure each column's cold start, time to first byte and memory (figures, not verdicts). */
   perf?: { starts: number; requests: number };
   /**
@@ -104,6 +106,7 @@ export async function runMatrix(options: MatrixOptions): Promise<Report> {
         }
         targetRuns.push(run);
         options.recorder.target(run);
+        options.onTargetEnd?.(run);
       }
     };
     await Promise.all(Array.from({ length: Math.max(1, options.jobs) }, lane));

@@ -69,6 +69,7 @@ export async function runWarmChunk(cases: Case[], context: WarmContext): Promise
         continue;
       }
       tally.retired.push({ caseId: testCase.id, why: outcome.why });
+      job.log(`${job.target}: a warm host was retired after ${testCase.id} (${outcome.why}); the case runs again alone on a fresh host`);
       await host.stop();
       host = undefined;
       if (job.signal.aborted) break;
