@@ -6,7 +6,7 @@ import { checkBody, checkError, checkHeaders, checkInvocation, checkStatus, chec
 import { describeFigures } from '../../profiles/code-size.ts';
 import { parseProbeOutcome, type ProbeOutcome } from '../cases/probe.ts';
 import { describeSubtestFailure, onlyKnownFailures, parseSubtestReport, tallySubtests } from './subtests.ts';
-import type { Case, Observation, ProbeSpec, Step, StepObservation, Verdict } from '../types.ts';
+import type { Case, Observation, ProbeSpec, Status, Step, StepObservation, Verdict } from '../types.ts';
 
 /** What the judge is told besides the case and the observation: the expectations' known-failing subtests. */
 export interface JudgeContext {
@@ -29,6 +29,16 @@ export function judge(testCase: Case, seen: Observation, context: JudgeContext =
   // A failure the target explained in its own output (Next's "TypeError: immutable") says so.
   if (verdict.status === 'FAIL' && seen.output?.trim()) return { ...verdict, message: `${verdict.message} (the target printed: ${errorSummary(seen.output)})` };
   return verdict;
+}
+
+/**
+ * Whether a machine under load could have given this verdict where the runtime alone would not: a
+ * timeout (of the load or of the case), or a failure of a case that expects a stream's timing or its
+ * chunks (a first chunk within N ms, a gap of N ms, chunks that arrive apart). Such a verdict is not
+ * recorded until the case, run again alone, gives its verdict.
+ */
+export function loadMayHaveMade(testCase: Case, status: Status): boolean {
+  return status === 'TIMEOUT' || (status === 'FAIL' && testCase.steps.some((step) => step.expect.stream !== undefined));
 }
 
 function judgeSeen(testCase: Case, seen: Observation, context: JudgeContext): Verdict {

@@ -127,4 +127,9 @@ export interface Verification {
   retired?: Array<{ caseId: string; why: string }>;
   /** Cases run again alone on a fresh host because their warm host was not proven clean. */
   ranAgainAlone?: number;
+  /**
+   * Cases whose first verdict load could have made (a timeout, a failed stream timing), run again
+   * alone once the column's other cases were done: the first verdict, and the one recorded.
+   */
+  ranAgainForLoad?: Array<{ caseId: string; first: string; then: string }>;
 }

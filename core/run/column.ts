@@ -8,7 +8,7 @@
 import type { RouteModule, Runner } from '../../runners/types.ts';
 import type { SizeFigures } from '../../profiles/code-size.ts';
 import { deployCheck } from './deploy.ts';
-import { judge } from '../judge/judge.ts';
+import { judge, loadMayHaveMade } from '../judge/judge.ts';
 import { onlyKnownFailures } from '../judge/subtests.ts';
 import type { PreparedRoute } from './route-modules.ts';
 import { runBatch } from './batch.ts';
@@ -20,10 +20,19 @@ import type { Case } from '../types.ts';
 export async function runColumn(job: ColumnJob): Promise<void> {
   // Case id -> the route's size against the column's limit, shown with every result of the case.
   const sizes = new Map<string, SizeFigures>();
+  // Cases whose first verdict load could have made (loadMayHaveMade): run again alone at the end.
+  const again = new Map<string, { testCase: Case; first: string }>();
+  const checks: Array<{ caseId: string; first: string; then: string }> = [];
   const emit: Emit = (f) => {
     const size = sizes.get(f.testCase.id);
     const seen = size ? { ...f.observation, size } : f.observation;
     const { status, message, support, subtests } = judge(f.testCase, seen, { knownFailingSubtests: job.knownFailingSubtests?.(f.testCase.id) });
+    const checked = again.get(f.testCase.id);
+    if (checked) checks.push({ caseId: f.testCase.id, first: checked.first, then: status });
+    else if (loadMayHaveMade(f.testCase, status) && !job.signal.aborted) {
+      again.set(f.testCase.id, { testCase: f.testCase, first: status });
+      return;
+    }
     const observation = { ...seen, steps: seen.steps.map(({ bodyText: _drop, ...s }) => s) };
     // A cell whose only failing subtests are known ones is expected to FAIL.
     const expected = status === 'FAIL' && subtests && onlyKnownFailures(subtests) ? 'FAIL' : job.expected(f.testCase.id);
@@ -107,76 +116,79 @@ export async function runColumn(job: ColumnJob): Promise<void> {
     }
   }
 
-  const verified = job.isolation === 'verified' && !eager ? first.verified : undefined;
-  if (job.verification) {
-    job.verification.mode = verified ? 'verified' : 'fresh';
-    if (verified) Object.assign(job.verification, { proves: verified.proves, blindTo: [...verified.blindTo] });
-  }
-  if (verified) {
-    // 4v. Verified isolation: chunks of cases on a few lanes, each chunk's cases one at a time on warm
-    //     hosts (warm-lane.ts); a case that needs a fresh host gets a runner of its own.
-    let made = 0;
-    const tally = { warmHosts: 0, casesOnWarmHosts: 0, freshByScan: {}, retired: [], ranAgainAlone: 0 };
-    const alone = async (testCase: Case) => {
-      const runner = made++ === 0 ? first : job.runnerFor(made - 1);
-      await runBatch([testCase], runner, { job, routes, concurrency: 1, emit, nextRunner: async () => job.runnerFor(made++) }).finally(() => runner.stop());
-    };
-    const chunks: Case[][] = [];
-    const chunkSize = Math.max(1, Math.min(WARM_CHUNK, Math.ceil(hosted.length / job.concurrency)));
-    for (let i = 0; i < hosted.length; i += chunkSize) chunks.push(hosted.slice(i, i + chunkSize));
-    const lane = async () => {
-      for (let next = chunks.shift(); next && !job.signal.aborted; next = chunks.shift()) {
-        const chunk = await admit(next);
-        await runWarmChunk(chunk, { job, verified, routes, emit, alone, tally }).finally(() => release(chunk));
-      }
-    };
-    try {
-      await Promise.all(Array.from({ length: Math.max(1, Math.min(chunks.length, job.concurrency)) }, lane));
-    } finally {
-      release(hosted.filter((c) => routes.has(c.id)));
-      if (job.verification) Object.assign(job.verification, tally);
-    }
-    if (made === 0) await first.stop();
-    return;
-  }
-
-  // 4. Batches as large as the runner's isolation allows, each on a runner of its own, on a few lanes.
-  const size = Math.max(1, Math.min(first.isolation?.maxRoutesPerStart ?? Infinity, hosted.length));
-  const batches: Case[][] = [];
-  for (let i = 0; i < hosted.length; i += size) batches.push(hosted.slice(i, i + size));
-  const lanes = Math.max(1, Math.min(batches.length, Math.ceil(job.concurrency / size)));
-  const perBatch = Math.max(1, Math.ceil(job.concurrency / lanes));
-  // A lane moves on once its batch's cases have run; the batch settles (and is stopped) meanwhile.
-  const settling: Array<Promise<void>> = [];
+  // Runners past the first are made as lanes need them, each told the routes as the first was (the
+  // column's shared state makes that cheap).
   let made = 0;
   const nextRunner = () => (made++ === 0 ? first : job.runnerFor(made - 1));
-  /** A new runner, told the routes as the first was (its column's shared state makes that cheap). */
   const preparedRunner = async (): Promise<Runner> => {
     const fresh = made === 0;
     const runner = nextRunner();
     if (!fresh) await runner.prepare?.(every);
     return runner;
   };
-  const lane = async () => {
-    for (let next = batches.shift(); next && !job.signal.aborted; next = batches.shift()) {
-      const batch = eager ? next : await admit(next);
-      if (batch.length === 0) continue;
-      const runner = await preparedRunner();
-      let ran!: () => void;
-      const hasRun = new Promise<void>((resolve) => (ran = resolve));
-      const whole = runBatch(batch, runner, { job, routes, concurrency: perBatch, emit, nextRunner: preparedRunner }, ran)
-        .finally(() => runner.stop())
-        .finally(() => release(batch));
-      settling.push(whole);
-      await Promise.race([hasRun, whole]);
-    }
+  /** One case alone on a fresh host of its own. */
+  const alone = async (testCase: Case) => {
+    const runner = await preparedRunner();
+    await runBatch([testCase], runner, { job, routes, concurrency: 1, emit, nextRunner: preparedRunner }).finally(() => runner.stop());
   };
+
+  const verified = job.isolation === 'verified' && !eager ? first.verified : undefined;
+  if (job.verification) {
+    job.verification.mode = verified ? 'verified' : 'fresh';
+    if (verified) Object.assign(job.verification, { proves: verified.proves, blindTo: [...verified.blindTo] });
+  }
+  const tally = { warmHosts: 0, casesOnWarmHosts: 0, freshByScan: {}, retired: [], ranAgainAlone: 0 };
   try {
-    await Promise.all(Array.from({ length: lanes }, lane));
-    await Promise.all(settling);
+    if (verified) {
+      // 4v. Verified isolation: chunks of cases on a few lanes, each chunk's cases one at a time on
+      //     warm hosts (warm-lane.ts); a case that needs a fresh host gets a runner of its own.
+      const chunks: Case[][] = [];
+      const chunkSize = Math.max(1, Math.min(WARM_CHUNK, Math.ceil(hosted.length / job.concurrency)));
+      for (let i = 0; i < hosted.length; i += chunkSize) chunks.push(hosted.slice(i, i + chunkSize));
+      const lane = async () => {
+        for (let next = chunks.shift(); next && !job.signal.aborted; next = chunks.shift()) {
+          const chunk = await admit(next);
+          await runWarmChunk(chunk, { job, verified, routes, emit, alone, tally }).finally(() => release(chunk));
+        }
+      };
+      await Promise.all(Array.from({ length: Math.max(1, Math.min(chunks.length, job.concurrency)) }, lane));
+    } else {
+      // 4. Batches as large as the runner's isolation allows, each on a runner of its own, on a few lanes.
+      const size = Math.max(1, Math.min(first.isolation?.maxRoutesPerStart ?? Infinity, hosted.length));
+      const batches: Case[][] = [];
+      for (let i = 0; i < hosted.length; i += size) batches.push(hosted.slice(i, i + size));
+      const lanes = Math.max(1, Math.min(batches.length, Math.ceil(job.concurrency / size)));
+      const perBatch = Math.max(1, Math.ceil(job.concurrency / lanes));
+      // A lane moves on once its batch's cases have run; the batch settles (and is stopped) meanwhile.
+      const settling: Array<Promise<void>> = [];
+      const lane = async () => {
+        for (let next = batches.shift(); next && !job.signal.aborted; next = batches.shift()) {
+          const batch = eager ? next : await admit(next);
+          if (batch.length === 0) continue;
+          const runner = await preparedRunner();
+          let ran!: () => void;
+          const hasRun = new Promise<void>((resolve) => (ran = resolve));
+          const whole = runBatch(batch, runner, { job, routes, concurrency: perBatch, emit, nextRunner: preparedRunner }, ran)
+            .finally(() => runner.stop())
+            .finally(() => release(batch));
+          settling.push(whole);
+          await Promise.race([hasRun, whole]);
+        }
+      };
+      await Promise.all(Array.from({ length: lanes }, lane));
+      await Promise.all(settling);
+    }
+    // 5. Load is never a verdict: a timeout, or a failed timing, runs again alone, once the column's
+    //    other cases are done, and the second verdict is the one recorded.
+    for (const { testCase } of again.values()) {
+      if (job.signal.aborted) break;
+      const [admitted] = routes.has(testCase.id) ? [testCase] : await admit([testCase]);
+      if (admitted) await alone(admitted).finally(() => release([admitted]));
+    }
   } finally {
     // Routes admitted by a batch that never started (the run was stopped) are let go too.
     release(hosted.filter((c) => routes.has(c.id)));
+    if (job.verification) Object.assign(job.verification, verified ? tally : {}, checks.length > 0 ? { ranAgainForLoad: checks } : {});
   }
   if (made === 0) await first.stop();
 }
