@@ -143,7 +143,7 @@ export async function runColumn(job: ColumnJob): Promise<void> {
       // 4v. Verified isolation: chunks of cases on a few lanes, each chunk's cases one at a time on
       //     warm hosts (warm-lane.ts); a case that needs a fresh host gets a runner of its own.
       const chunks: Case[][] = [];
-      const chunkSize = Math.max(1, Math.min(WARM_CHUNK, Math.ceil(hosted.length / job.concurrency)));
+      const chunkSize = Math.max(1, Math.min(WARM_CHUNK, Math.ceil(hosted.length / (2 * job.concurrency))));
       for (let i = 0; i < hosted.length; i += chunkSize) chunks.push(hosted.slice(i, i + chunkSize));
       const lane = async () => {
         for (let next = chunks.shift(); next && !job.signal.aborted; next = chunks.shift()) {
@@ -151,13 +151,16 @@ export async function runColumn(job: ColumnJob): Promise<void> {
           await runWarmChunk(chunk, { job, verified, routes, emit, alone, tally }).finally(() => release(chunk));
         }
       };
-      await Promise.all(Array.from({ length: Math.max(1, Math.min(chunks.length, job.concurrency)) }, lane));
+      // A host blind to timers waits SETTLE_MS after each case with nothing in flight (warm-lane.ts):
+      // twice the hosts keep as many of the column's cases in flight as a fresh column's lanes.
+      const hosts = verified.blindTo.includes('timers') ? 2 * job.concurrency : job.concurrency;
+      await Promise.all(Array.from({ length: Math.max(1, Math.min(chunks.length, hosts)) }, lane));
     } else {
       // 4. Batches as large as the runner's isolation allows, each on a runner of its own, on a few lanes.
       const size = Math.max(1, Math.min(first.isolation?.maxRoutesPerStart ?? Infinity, hosted.length));
       const batches: Case[][] = [];
       for (let i = 0; i < hosted.length; i += size) batches.push(hosted.slice(i, i + size));
-      const lanes = Math.max(1, Math.min(batches.length, Math.ceil(job.concurrency / size)));
+      const lanes = Math.max(1, Math.min(batches.length, job.concurrency));
       const perBatch = Math.max(1, Math.ceil(job.concurrency / lanes));
       // A lane moves on once its batch's cases have run; the batch settles (and is stopped) meanwhile.
       const settling: Array<Promise<void>> = [];
