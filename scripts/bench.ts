@@ -4,6 +4,8 @@
  * Nothing here is a test: the figures are printed, and written to bench.json in --out.
  *   1. one whole `edgecompat run` (the real CLI): wall time, cells per second, edgecompat's peak RSS,
  *      the CPU time of every process it started, and the longest inherent case delay (from its report);
+ *      then the same run with --isolation fresh (a host per case), whose wall time over the first's is
+ *      what verified isolation (warm hosts) saves (--no-fresh skips it);
  *   2. each target's cold start (`run --perf`'s measurement, median of --starts): the slowest one plus
  *      the longest case delay is the run's lower bound; the CPU its processes needed over the cores
  *      is a second floor, the one a run that starts a process per case cannot go below;
@@ -40,6 +42,7 @@ const PROCESS_TARGETS = ['node', 'edge-runtime', 'workerd', 'deno', 'bun'];
 
 interface Options {
   targets?: string[];
+  fresh: boolean;
   scale: number;
   shards: number;
   starts: number;
@@ -145,6 +148,7 @@ function program(): Command {
     .option('--starts <n>', 'fresh starts per target for its cold start', positive, 3)
     .option('--requests <n>', 'requests per path for the overhead figure', positive, 400)
     .option('--area <area>', 'only these areas (comma-separated; default: every area, as npm start runs)', list)
+    .option('--no-fresh', 'skip the run with --isolation fresh (the verified / fresh figure)')
     .option('--out <dir>', 'folder for bench.json and every run\'s report (default: a temporary folder, removed)')
     .showHelpAfterError();
 }
@@ -167,6 +171,12 @@ async function main(): Promise<void> {
   const whole = await cliRun(join(out, 'whole'), targets);
   const delay = longestInherentDelay(await readReport(join(out, 'whole', 'report.json')));
   log(`    ${seconds(whole.wallMs)}, ${whole.cells} cells`);
+  let fresh: RunFigures | undefined;
+  if (options.fresh) {
+    log('1b  the same run with --isolation fresh (a host per case)');
+    fresh = await cliRun(join(out, 'fresh'), [...targets, '--isolation', 'fresh']);
+    log(`    ${seconds(fresh.wallMs)}`);
+  }
 
   log(`2/5 cold starts (median of ${options.starts} each)`);
   const starts = await coldStarts(options.targets, options.starts, mkdtempSync(join(out, 'starts-')));
@@ -197,6 +207,7 @@ async function main(): Promise<void> {
     peakRssMb: Math.max(whole.peakRssMb, scaled?.peakRssMb ?? 0),
     ...(scaled ? { scaleRatio: scaled.wallMs / whole.wallMs, scale: options.scale } : {}),
     shardShares: shards.map((s) => s.wallMs / whole.wallMs),
+    ...(fresh ? { verifiedShare: whole.wallMs / fresh.wallMs } : {}),
   };
   const verdicts = judgeBench(figures);
   const lines = [
@@ -210,6 +221,7 @@ async function main(): Promise<void> {
     `| wall time / lower bound | ${figures.lowerBoundRatio.toFixed(1)}x |`,
     `| CPU of the run's processes (${cores} cores) | ${seconds(whole.cpuMs)}, a floor of ${seconds(cpuFloorMs)} |`,
     `| wall time / CPU floor | ${(whole.wallMs / cpuFloorMs).toFixed(2)}x |`,
+    ...(fresh ? [`| the same run with --isolation fresh | ${seconds(fresh.wallMs)} (CPU ${seconds(fresh.cpuMs)}): verified isolation is ${(fresh.wallMs / whole.wallMs).toFixed(2)}x faster |`] : []),
     `| per request: raw undici / runCase + judge (${options.targets[0]}) | ${cost.rawMs.toFixed(3)} ms / ${cost.harnessMs.toFixed(3)} ms (${figures.overheadRatio.toFixed(2)}x) |`,
     `| edgecompat peak RSS | ${whole.peakRssMb.toFixed(0)} MB (1x)${scaled ? `, ${scaled.peakRssMb.toFixed(0)} MB (${options.scale}x)` : ''} |`,
     ...(scaled ? [`| ${options.scale}x the cases (${scaled.cells} cells) | ${seconds(scaled.wallMs)}, ${(scaled.wallMs / whole.wallMs).toFixed(2)}x the time |`] : []),
@@ -218,7 +230,7 @@ async function main(): Promise<void> {
   ];
   process.stdout.write(`\n${lines.join('\n')}\n\nAgainst the targets (${cores} cores, Node ${process.versions.node}):\n`);
   for (const v of verdicts) process.stdout.write(`  ${v.within ? 'within' : 'OVER  '} ${v.figure}: ${v.value.toFixed(2)} (target <= ${v.bound})\n`);
-  writeFileSync(join(out, 'bench.json'), `${JSON.stringify({ cores, node: process.versions.node, targets: options.targets, whole, delay, starts: Object.fromEntries(starts), lowerBoundMs, cpuFloorMs, overhead: cost, scaled, shards, figures, verdicts, aims: BENCH_TARGETS }, null, 2)}\n`);
+  writeFileSync(join(out, 'bench.json'), `${JSON.stringify({ cores, node: process.versions.node, targets: options.targets, whole, fresh, delay, starts: Object.fromEntries(starts), lowerBoundMs, cpuFloorMs, overhead: cost, scaled, shards, figures, verdicts, aims: BENCH_TARGETS }, null, 2)}\n`);
   if (!options.out) rmSync(out, { recursive: true, force: true });
   else process.stdout.write(`\nbench.json and the runs' reports are in ${out}\n`);
 }

@@ -54,6 +54,12 @@ describe('the figures against the aims', () => {
     expect(verdicts[4].bound).toBe(BENCH_TARGETS.shardShare);
   });
 
+  it('holds verified isolation to a fifth of fresh isolation\'s wall time, when both ran', () => {
+    const [within, over] = [0.19, 0.5].map((verifiedShare) => judgeBench({ lowerBoundRatio: 1, overheadRatio: 1, peakRssMb: 1, shardShares: [], verifiedShare }).find((v) => v.figure === 'verified / fresh isolation, wall time'));
+    expect([within?.within, over?.within, within?.bound]).toEqual([true, false, 0.2]);
+    expect(judgeBench({ lowerBoundRatio: 1, overheadRatio: 1, peakRssMb: 1, shardShares: [] }).map((v) => v.figure)).not.toContain('verified / fresh isolation, wall time');
+  });
+
   it('bounds n shards other than 4 at 1/n + 0.1, and leaves out the scale figure when no copies ran', () => {
     const verdicts = judgeBench({ lowerBoundRatio: 1, overheadRatio: 1, peakRssMb: 1, shardShares: [0.55, 0.61] });
     expect(verdicts.map((v) => v.figure)).not.toContain('10x cases / 1x, wall time');

@@ -16,6 +16,8 @@ export const BENCH_TARGETS = {
   scaleRatio: 3,
   /** Each of 4 shards' wall time as a share of one whole run's (for n shards: 1/n + 0.1). */
   shardShare: 0.35,
+  /** The whole run's wall time with verified isolation (warm hosts) over --isolation fresh's: at least 5x faster. */
+  verifiedShare: 0.2,
 } as const;
 
 /** The case whose run is the longest any case has to take, and how long that is. */
@@ -62,6 +64,8 @@ export interface BenchFigures {
   scale?: number;
   /** Each shard's wall time over the whole run's. */
   shardShares: number[];
+  /** The whole run's wall time (verified isolation) over the same run's with --isolation fresh; undefined when not run. */
+  verifiedShare?: number;
 }
 
 /** Each figure against its target (all at or below their bound is good). */
@@ -72,6 +76,7 @@ export function judgeBench(figures: BenchFigures): Verdict[] {
     verdict('harness / raw undici, per request', figures.overheadRatio, BENCH_TARGETS.overheadRatio),
     verdict('edgecompat peak RSS (MB)', figures.peakRssMb, BENCH_TARGETS.peakRssMb),
   ];
+  if (figures.verifiedShare !== undefined) verdicts.push(verdict('verified / fresh isolation, wall time', figures.verifiedShare, BENCH_TARGETS.verifiedShare));
   if (figures.scaleRatio !== undefined) verdicts.push(verdict(`${figures.scale ?? '?'}x cases / 1x, wall time`, figures.scaleRatio, BENCH_TARGETS.scaleRatio));
   const n = figures.shardShares.length;
   const shardBound = n === 4 ? BENCH_TARGETS.shardShare : Math.round((1 / n + 0.1) * 100) / 100;
