@@ -55,6 +55,8 @@ const MAX_REMEMBERED = 4096;
 
 /** The hazards of one bundled ES module. */
 export function hostHazards(source: string): Promise<Set<Hazard>> {
+  // A size case's route (megabytes of payload) is never scanned, and never kept as a key.
+  if (source.length > MAX_SCANNED_BYTES) return Promise.resolve(new Set(ALL_HAZARDS));
   let found = scanned.get(source);
   if (!found) {
     found = scan(source);
