@@ -132,7 +132,7 @@ export async function runColumn(job: ColumnJob): Promise<void> {
     await runBatch([testCase], runner, { job, routes, concurrency: 1, emit, nextRunner: preparedRunner }).finally(() => runner.stop());
   };
 
-  const verified = job.isolation === 'verified' && !eager ? first.verified : undefined;
+  const verified = job.isolation === 'verified' ? first.verified : undefined;
   if (job.verification) {
     job.verification.mode = verified ? 'verified' : 'fresh';
     if (verified) Object.assign(job.verification, { proves: verified.proves, blindTo: [...verified.blindTo] });
@@ -147,7 +147,7 @@ export async function runColumn(job: ColumnJob): Promise<void> {
       for (let i = 0; i < hosted.length; i += chunkSize) chunks.push(hosted.slice(i, i + chunkSize));
       const lane = async () => {
         for (let next = chunks.shift(); next && !job.signal.aborted; next = chunks.shift()) {
-          const chunk = await admit(next);
+          const chunk = eager ? next : await admit(next);
           await runWarmChunk(chunk, { job, verified, routes, emit, alone, tally }).finally(() => release(chunk));
         }
       };

@@ -126,8 +126,10 @@ function keyPath(key) {
 /**
  * A proof over `roots()` (name and object pairs), reading the getters of `getterHosts()`, leaving
  * the inside of `opaque(object)` objects unread, with `facts()` (name -> text) compared as they are.
+ * `resets()` runs before every reading: it puts back what the platform itself changes as it serves
+ * routes, the way a fresh host of it has it (Next's wrapping of the shared Response.redirect).
  */
-export function createRealmProof({ roots, getterHosts = () => new Set(), opaque = () => false, facts = async () => ({}) }) {
+export function createRealmProof({ roots, getterHosts = () => new Set(), opaque = () => false, facts = async () => ({}), resets = () => {} }) {
   let base;
   /** The baseline's walk: every object reached, the path it was first met by, and its own state. */
   const walk = () => {
@@ -190,6 +192,7 @@ export function createRealmProof({ roots, getterHosts = () => new Set(), opaque 
   };
   /** Every property of a baseline object that is not as it was: [object number, key, was, is]. */
   const differences = () => {
+    resets();
     relazify();
     const found = [];
     const now = roots();
@@ -222,6 +225,7 @@ export function createRealmProof({ roots, getterHosts = () => new Set(), opaque 
      * baseline, and a third: what differs between the last two, with nothing else running, is volatile.
      */
     async baseline() {
+      resets();
       walk();
       await settle();
       takeLazies();
@@ -234,6 +238,20 @@ export function createRealmProof({ roots, getterHosts = () => new Set(), opaque 
       }
       base.facts = await facts();
       return { objects: base.objects.length, volatile: [...base.volatile.values()].reduce((sum, keys) => sum + keys.size, 0) };
+    },
+
+    /**
+     * Takes what differs now from the baseline as volatile too: for a host whose own machinery writes
+     * into the realm the proof reads between two requests of its own (Next sets the proof route's
+     * context's `__incrementalCache` on each request), called once after a second request.
+     */
+    markVolatile() {
+      for (const [n, key] of differences()) {
+        if (n < 0) continue;
+        if (!base.volatile.has(n)) base.volatile.set(n, new Set());
+        base.volatile.get(n).add(key);
+      }
+      return { volatile: [...base.volatile.values()].reduce((sum, keys) => sum + keys.size, 0) };
     },
 
     /** What differs from the baseline, in words (at most MAX_CHANGES); empty when nothing does. */

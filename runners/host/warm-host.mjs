@@ -63,9 +63,11 @@ const QUIET_MS = 1500;
  * @param {{ serve: (mod: Record<string, unknown>, key: string) => Promise<number> | number,
  *   unserve: (key: string) => Promise<void> | void, ppid: () => number, exit: (code: number) => void,
  *   warmUp?: () => Promise<void>,
- *   proof: Parameters<typeof createRealmProof>[0], quiet?: () => boolean }} runtime how this runtime
- *   serves and stops serving a module, what its proof reads, and whether nothing a route started is
- *   still running (timers, handles) when the runtime can tell
+ *   proof?: Parameters<typeof createRealmProof>[0], prover?: { baseline(): Promise<unknown>, changes(): Promise<string[]> },
+ *   quiet?: () => boolean }} runtime how this runtime serves a module (its port, or a port and the path
+ *   the route is mounted at) and stops serving it, what its proof reads (or a prover of its own, for a
+ *   host whose routes run where the host cannot read: Next's edge sandbox), and whether nothing a
+ *   route started is still running (timers, handles) when the runtime can tell
  */
 export function runWarmHost(loaders, runtime) {
   // 0. Go when the runner is gone.
@@ -94,7 +96,7 @@ async function serve(loaders, runtime) {
   // 2. Let the host's own machinery make what it makes once (its first server, its first request),
   //    then take the baseline: the realm as every case will find it.
   await runtime.warmUp?.();
-  const proof = createRealmProof(runtime.proof);
+  const proof = runtime.prover ?? createRealmProof(runtime.proof);
   const baseline = await proof.baseline();
   await channel.tell({ type: 'ready', routes: {}, failures: {}, baseline });
 
@@ -103,8 +105,8 @@ async function serve(loaders, runtime) {
     if (message?.type === 'load' && typeof key === 'string' && key in loaders) {
       await channel.tell({ type: 'loading', key });
       try {
-        const port = await runtime.serve(await loaders[key](), key);
-        await channel.tell({ type: 'loaded', key, port });
+        const served = await runtime.serve(await loaders[key](), key);
+        await channel.tell({ type: 'loaded', key, ...(typeof served === 'number' ? { port: served } : served) });
       } catch (error) {
         await channel.tell({ type: 'load-failed', key, ...describeError(error) });
       }

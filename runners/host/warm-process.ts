@@ -124,7 +124,7 @@ export async function openWarmHost(command: string, args: string[], options: { c
       const timedOut = () => new LoadFault(`the route did not finish loading within ${ms} ms`, 'timeout', key, undefined, ms);
       return ask<Loaded>({ type: 'load', key }, startTimeoutMs, () => new Error(`${command} did not start loading ${key} within ${startTimeoutMs} ms`), (message, arm) => {
         if (message.type === 'loading' && message.key === key) arm(ms, timedOut);
-        if (message.type === 'loaded' && message.key === key) return { urls: new Map([[key, `http://127.0.0.1:${message.port}`]]), failures: new Map() };
+        if (message.type === 'loaded' && message.key === key) return { urls: new Map([[key, `http://127.0.0.1:${message.port}${message.path?.replace(/\/$/, '') ?? ''}`]]), failures: new Map() };
         if (message.type === 'load-failed' && message.key === key) return { urls: new Map(), failures: new Map([[key, { name: message.name, message: message.message, phase: 'load' as const }]]) };
         return undefined;
       }).catch(loadFault(key));

@@ -33,7 +33,7 @@ export type ControlMessage =
 /** A message of a warm host's channel after its `ready`. */
 export type WarmMessage =
   | { type: 'loading'; key: string }
-  | { type: 'loaded'; key: string; port: number }
+  | { type: 'loaded'; key: string; port: number; path?: string }
   | { type: 'load-failed'; key: string; name: string; message: string }
   | { type: 'proof'; key: string; changes: string[] }
   | { type: 'host-error'; name: string; message: string };
@@ -99,7 +99,9 @@ export function checkWarmMessage(value: unknown, keys: ReadonlySet<string>): { m
     case 'loaded': {
       const port = value.port;
       if (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65535) return { error: `"loaded": route ${k} needs a "port" from 1 to 65535` };
-      return { message: { type, key: k, port } };
+      const path = value.path;
+      if (path !== undefined && (typeof path !== 'string' || !path.startsWith('/'))) return { error: `"loaded": route ${k} has a "path" that does not begin with "/"` };
+      return { message: { type, key: k, port, ...(path === undefined ? {} : { path }) } };
     }
     case 'load-failed': {
       const f = failure();

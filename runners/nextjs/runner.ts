@@ -11,18 +11,20 @@
  * Settings: `router`: 'pages' (default) | 'app'; `bundler`: 'turbopack' (default, as `next build`)
  * | 'webpack' (`next build --webpack`).
  */
-import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { findBinary, PACKAGE_ROOT } from '../host/binaries.ts';
 import { BUNDLING } from '../bundling/platform-bundling.ts';
-import type { Exit, Loaded, LoadFailure, RouteModule, Runner, RunnerFactory, TargetInfo } from '../types.ts';
+import type { Exit, Loaded, LoadFailure, RouteModule, Runner, RunnerFactory, TargetInfo, WarmHost } from '../types.ts';
 import { appPlan, GENERATOR_VERSION, routeBasePath, type AppOptions, type AppPlan, type BundlerKind, type RouterKind } from './app.ts';
 import { buildApp } from './build.ts';
 import { nextDeployedCode } from './deployed-code.ts';
 import { buildHash, cacheRoot, pruneCache, readRecord, withBuildLock, writeRecord, type BuildRecord } from './build-cache.ts';
 import { routeInputs } from './route-inputs.ts';
-import { serveApp, type Served } from './serve.ts';
+import { HOST_SCRIPT, serveApp, type Served } from './serve.ts';
+import { PROOF_KEY, proofRoute } from './proof-route.ts';
+import { openWarmHost } from '../host/warm-process.ts';
 
 /** Finished builds kept in the cache; older ones are removed after a new build. */
 const CACHE_KEEP = 12;
@@ -163,10 +165,11 @@ export const nextjsRunner: RunnerFactory = (settings, ctx): NextjsRunner => {
     },
 
     async prepare(routes) {
-      // Every runner of the column shares one build of every route (ctx.shared), made once.
+      // Every runner of the column shares one build of every route (ctx.shared), made once, with the
+      // proof route of its warm hosts (proof-route.ts) beside them.
       const key = `nextjs-build:${routes.map((r) => r.key).join(',')}`;
       const shared = ctx.shared ?? new Map<string, unknown>();
-      if (!shared.has(key)) shared.set(key, build(routes));
+      if (!shared.has(key)) shared.set(key, build([...routes, proofRoute()]));
       prepared = { keys: new Set(routes.map((r) => r.key)), use: shared.get(key) as Promise<BuildUse> };
       await prepared.use;
     },
@@ -207,6 +210,34 @@ export const nextjsRunner: RunnerFactory = (settings, ctx): NextjsRunner => {
 
     exited: () => exitWatch,
     stop,
+
+    verified: {
+      proves:
+        "a sandbox context of its own per case; what Next's contexts share, read from a route of edgecompat's own in one of them: the edge-runtime primitives (Headers, Response, streams, fetch ...), performance, AsyncLocalStorage and the Node modules edge routes may import; the server's open timers and handles",
+      blindTo: ['code-from-strings'],
+      async open(routes: RouteModule[]): Promise<WarmHost> {
+        if (!prepared) throw new Error('nextjs runner: open() before prepare()');
+        const { dir, record } = await prepared.use;
+        if (!record.built.includes(PROOF_KEY)) throw new Error(`nextjs runner: the proof route was not built (${record.failures[PROOF_KEY]?.message.split('\n')[0] ?? 'not in the build'})`);
+        // 1. The host: the app's production server, told every route's path and the proof route's key.
+        const paths = Object.fromEntries([...routes.map((r) => r.key), PROOF_KEY].filter((key) => record.built.includes(key)).map((key) => [key, routeBasePath(key)]));
+        const file = join(mkdtempSync(join(ctx.workDir, 'warm-')), 'routes.json');
+        writeFileSync(file, JSON.stringify(paths));
+        const host = await openWarmHost(process.execPath, [HOST_SCRIPT, dir, '--warm', file, PROOF_KEY], { cwd: dir, env: { ...ctx.env, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1' }, routes });
+        // 2. A route Next refused is that refusal, as at a fresh start; a built one carries Next's warnings.
+        return {
+          ...host,
+          async load(key) {
+            const failure = record.failures[key];
+            if (failure) return { urls: new Map(), failures: new Map([[key, failure]]) };
+            const loaded = await host.load(key);
+            const warnings = record.warnings[key];
+            return warnings?.length ? { ...loaded, warnings: new Map([[key, warnings]]) } : loaded;
+          },
+        };
+      },
+    },
+
     lastBuild: () => last,
     serverPid: () => served?.host.child.pid,
   };

@@ -6,7 +6,8 @@ import { fileURLToPath } from 'node:url';
 import type { Readable } from 'node:stream';
 import { spawnTarget, type TargetProcess } from '../host/process.ts';
 
-const HOST_SCRIPT = fileURLToPath(new URL('./host.mjs', import.meta.url));
+/** The script that serves a built app (host.mjs). */
+export const HOST_SCRIPT = fileURLToPath(new URL('./host.mjs', import.meta.url));
 const READY_TIMEOUT_MS = 60_000;
 
 /** A running server and the port it listens on (127.0.0.1). */
