@@ -11,6 +11,7 @@ import type { Report } from '../../core/report/report-types.ts';
 import { runMatrix } from '../../core/run/run-matrix.ts';
 import type { Case } from '../../core/types.ts';
 import { RUNNERS, TARGETS } from '../../runners/registry.ts';
+import type { RunnerFactory } from '../../runners/types.ts';
 
 /** Options of one test run. */
 export interface SuiteRun {
@@ -26,6 +27,8 @@ export interface SuiteRun {
   perf?: { starts: number; requests: number };
   /** The columns' isolation (default: verified, as a run's). */
   isolation?: 'verified' | 'fresh';
+  /** The runner factories by name (default: the built-in ones). */
+  runners?: Record<string, RunnerFactory>;
 }
 
 /** Runs the suites on the columns and returns the report. */
@@ -43,7 +46,7 @@ export async function runSuites(run: SuiteRun): Promise<Report> {
       cases,
       allCases: all,
       targets,
-      runners: RUNNERS,
+      runners: run.runners ?? RUNNERS,
       recorder: new Recorder(out),
       concurrency: run.concurrency ?? 4,
       jobs: run.jobs ?? 3,
@@ -60,10 +63,4 @@ export async function runSuites(run: SuiteRun): Promise<Report> {
 /** `caseId -> status` of one column of a report. */
 export function statusesOf(report: Report, target: string): Record<string, string> {
   return Object.fromEntries(report.results.filter((r) => r.target === target).map((r) => [r.caseId, r.status]));
-}
-
-/** A column's wall time in ms, from its run info. */
-export function columnMs(report: Report, target: string): number {
-  const run = report.targets.find((t) => t.name === target)!;
-  return Date.parse(run.endedAt) - Date.parse(run.startedAt);
 }
