@@ -17,6 +17,8 @@ export interface RouteModule {
   origin?: RouteOrigin;
   /** How long the route may take to load (its case's timeout); a runner that loads it longer gives up on it. */
   loadTimeoutMs?: number;
+  /** What the engine's scan found the route may do, of the hazards the runner asked for (`Runner.scanFor`); set before prepare(). */
+  hazards?: readonly Hazard[];
 }
 
 /** A route as the case wrote it. */
@@ -138,6 +140,13 @@ export interface Runner {
    */
   readonly verified?: VerifiedHosting;
   /**
+   * Hazards this runner wants to know of before it builds: the engine scans each route it will host
+   * (core/check/host-hazards.ts) and sets `RouteModule.hazards` to those of this list it finds,
+   * before prepare(). A hint for speed, never a verdict (Next.js builds the routes its build may
+   * refuse apart from the others, so one refusal does not cost a build of every route).
+   */
+  readonly scanFor?: readonly Hazard[];
+  /**
    * What a route can reach on this target (the host's files, the network, the environment), in
    * words for the report; built-in runtimes' are in runners/access.ts.
    */
@@ -168,16 +177,18 @@ export interface Runner {
 }
 
 /**
- * What a route may do that a warm host's proof cannot read on some runtime (the static scan of
- * core/check/host-hazards.ts finds them in a route's bundle):
+ * What a route may do, as the static scan of core/check/host-hazards.ts finds it in a route's bundle:
+ * what a warm host's proof cannot read on some runtime (the first five), and what may fail its load:
  * - `timers`: starts a timer (setTimeout, setInterval, setImmediate), which may fire in a later case;
  * - `global-listeners`: adds a listener to the global object (addEventListener), which no property shows;
  * - `code-from-strings`: compiles code at run time (eval, Function), which the scan cannot read;
  * - `node-builtins`: imports a Node built-in whose state lies outside its exports (fs, child_process,
  *   async_hooks ...), or imports one by a name the scan cannot read;
- * - `files`: writes files (Bun.write, Deno.writeFile ...).
+ * - `files`: writes files (Bun.write, Deno.writeFile ...);
+ * - `top-level-throw`: a throw or an await that runs while the module loads, which may fail its load
+ *   (asked for by a runner whose platform loads routes at build: Next.js, `Runner.scanFor`).
  */
-export type Hazard = 'timers' | 'global-listeners' | 'code-from-strings' | 'node-builtins' | 'files';
+export type Hazard = 'timers' | 'global-listeners' | 'code-from-strings' | 'node-builtins' | 'files' | 'top-level-throw';
 
 /** A runner's warm hosts (see Runner.verified). */
 export interface VerifiedHosting {

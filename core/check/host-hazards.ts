@@ -11,6 +11,7 @@ import type { Hazard } from '../../runners/types.ts';
 import { loadBabel } from './babel.ts';
 import { forbiddenUsesInModule, type ForbiddenRule } from './forbidden-uses.ts';
 import { globalPath, isFree, stringValue, unwrap, type NodeOf } from './global-reads.ts';
+import { throwsAtTopLevel } from './top-level-throws.ts';
 
 /** Every hazard: what a module the scan cannot read is taken to have. */
 export const ALL_HAZARDS: readonly Hazard[] = ['timers', 'global-listeners', 'code-from-strings', 'node-builtins', 'files'];
@@ -64,6 +65,17 @@ export function hostHazards(source: string): Promise<Set<Hazard>> {
     if (scanned.size > MAX_REMEMBERED) scanned.delete(scanned.keys().next().value!);
   }
   return found;
+}
+
+/**
+ * The hazards of `wanted` that a route module has (Runner.scanFor). `source` is the module as the
+ * runner gets it, or for a size case its route before the payload goes in (a string literal the scan
+ * would only take for too large to read). `top-level-throw` is scanned only when wanted.
+ */
+export async function routeHazards(source: string, wanted: readonly Hazard[]): Promise<Hazard[]> {
+  const found = wanted.some((h) => h !== 'top-level-throw') ? await hostHazards(source) : new Set<Hazard>();
+  if (wanted.includes('top-level-throw') && (await throwsAtTopLevel(source))) found.add('top-level-throw');
+  return wanted.filter((h) => found.has(h));
 }
 
 /**

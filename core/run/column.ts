@@ -5,7 +5,7 @@
  * and a route never shares a global scope with another case. Before any batch, a case the column does
  * not run is SKIP, and a route its build or its platform's deploy refuses is judged without a target.
  */
-import type { RouteModule, Runner } from '../../runners/types.ts';
+import type { Hazard, RouteModule, Runner } from '../../runners/types.ts';
 import type { SizeFigures } from '../../profiles/code-size.ts';
 import { deployCheck } from './deploy.ts';
 import { judge, loadMayHaveMade } from '../judge/judge.ts';
@@ -13,6 +13,7 @@ import { onlyKnownFailures } from '../judge/subtests.ts';
 import type { PreparedRoute } from './route-modules.ts';
 import { runBatch } from './batch.ts';
 import { runWarmChunk } from './warm-lane.ts';
+import { routeHazards } from '../check/host-hazards.ts';
 import type { ColumnJob, Emit } from './column-job.ts';
 import type { Case } from '../types.ts';
 
@@ -96,7 +97,7 @@ export async function runColumn(job: ColumnJob): Promise<void> {
   let hosted = candidates;
   if (eager) {
     hosted = await admit(candidates);
-    every = hosted.map(moduleOf);
+    every = first.scanFor ? await scanned(hosted, moduleOf, first.scanFor) : hosted.map(moduleOf);
     try {
       await first.prepare?.(every);
     } catch (error) {
@@ -211,4 +212,12 @@ async function mapBounded<T, R>(items: T[], limit: number, fn: (item: T) => Prom
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
   return out;
+}
+
+/**
+ * The cases' route modules with the hazards of `wanted` each has (Runner.scanFor). A size case's
+ * route is scanned as written, before its payload (a string literal) goes in.
+ */
+async function scanned(cases: Case[], moduleOf: (c: Case) => RouteModule, wanted: readonly Hazard[]): Promise<RouteModule[]> {
+  return Promise.all(cases.map(async (c) => ({ ...moduleOf(c), hazards: await routeHazards(c.payload ? c.route : moduleOf(c).source, wanted) })));
 }

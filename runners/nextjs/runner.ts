@@ -2,7 +2,9 @@
  * The Next.js runner: hosts every route as an Edge API Route of one generated app (pages or app
  * router), built with `next build` (cached by a hash of every input) and served with next's
  * production server on a port the OS picks. Routes that `next build` refuses (eval, for example)
- * become 'build' failures and the others are served.
+ * become 'build' failures and the others are served. The routes the engine's scan finds Next may
+ * refuse (`scanFor`) are built first in an app of their own, so that a refusal costs a pass of a
+ * small app rather than of every route (see `build` below).
  *
  * Routes that Next only warns about are built and served, with the warnings in `Loaded.warnings`.
  * Next bundles each route itself (`bundling: platform`): a route from a file is built where it lives,
@@ -32,9 +34,21 @@ const CACHE_KEEP = 12;
 /** The build the last start() served, and whether it came from the cache. */
 export interface BuildUse {
   dir: string;
+  /** The served build's record; its failures include those of the build apart. */
   record: BuildRecord;
   reused: boolean;
+  /** The build of the routes the scan doubted, made first and apart (`doubtful`), if there were any. */
+  apart?: BuildUse;
 }
+
+/**
+ * What may make Next refuse a route at build (Runner.scanFor): code from strings (a compile error),
+ * a Node built-in or a throw or await at load (the app router loads each route while it collects
+ * page data). Next reports every compile error of a pass, but only the first route that fails to load
+ * while it collects page data, and a module shared by several routes under one of them; each round of
+ * refusals is a pass, and a pass builds every route with it.
+ */
+const DOUBTS = ['code-from-strings', 'node-builtins', 'top-level-throw'] as const;
 
 /** Next.js bundles routes itself at `next build`, with its own resolution ("edge-light" first). */
 
@@ -106,10 +120,28 @@ export const nextjsRunner: RunnerFactory = (settings, ctx): NextjsRunner => {
   };
 
   /**
-   * The build serving `routes`: a finished build for the hash of every input, or a new one (under a
-   * lock, so one process builds it).
+   * The build serving `routes`. The routes the scan doubts (RouteModule.hazards) are built first, in
+   * an app of their own, so that Next's refusals among them cost passes of a small app; the app that
+   * is served then holds every route not refused there, and builds in one pass unless the scan missed
+   * a refusal (then two, or more if Next refuses in rounds what the scan missed). Each route's
+   * refusal is still Next's own, in a build that holds it; a route that built apart is built again
+   * with the others, which is the build served.
    */
   const build = async (routes: RouteModule[]): Promise<BuildUse> => {
+    const doubtful = routes.filter((route) => route.hazards?.some((h) => (DOUBTS as readonly string[]).includes(h)));
+    if (doubtful.length === 0 || doubtful.length === routes.length) return buildOnce(routes);
+    const apart = await buildOnce(doubtful);
+    const refused = apart.record.failures;
+    const served = await buildOnce(routes.filter((route) => !(route.key in refused)));
+    ctx.log(`nextjs: ${doubtful.length} route(s) the scan doubted built apart in ${apart.record.passes} pass(es) (${Object.keys(refused).length} refused), the others in ${served.record.passes}`);
+    return { ...served, record: { ...served.record, failures: { ...refused, ...served.record.failures } }, apart };
+  };
+
+  /**
+   * One app of `routes`: a finished build for the hash of every input, or a new one (under a lock, so
+   * one process builds it).
+   */
+  const buildOnce = async (routes: RouteModule[]): Promise<BuildUse> => {
     const next = binary();
     // 1. The app as files, and the hash of everything that goes into its build.
     const tools = { generator: GENERATOR_VERSION, next: nextVersion(next) ?? next, router, bundler, node: process.version };
@@ -157,6 +189,8 @@ export const nextjsRunner: RunnerFactory = (settings, ctx): NextjsRunner => {
       }
       return undefined;
     },
+
+    scanFor: DOUBTS,
 
     async info(): Promise<TargetInfo> {
       const lookup = findBinary('next', ctx.env);
