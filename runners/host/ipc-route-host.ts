@@ -151,7 +151,7 @@ export interface IpcHostSpec {
 }
 
 /** The Node built-ins the routes import, as `node:` specifiers: a warm host loads them before its baseline. */
-async function importedBuiltins(routes: RouteModule[]): Promise<string[]> {
+export async function importedBuiltins(routes: RouteModule[]): Promise<string[]> {
   const found = new Set<string>();
   for (const route of routes) {
     let imports;

@@ -25,8 +25,13 @@ interface Pending {
 }
 
 /**
- * Spawns `command args` as a warm host of `routes` and resolves once it has taken its baseline.
- * The process is killed whenever this fails.
+ * Spawns `command args` as a warm host of `routes` (in a process group of its own, its channel a
+ * socket pair on fd 3) and resolves once it has said `ready`, its baseline taken, within `timeoutMs`
+ * (default 30 s); the process is killed whenever this fails. `load(key)` waits `timeoutMs` for the
+ * host to say `loading`, then the route's `loadTimeoutMs`; `prove(key)` waits 15 s for its proof. A
+ * host that exits, says `host-error`, or sends a malformed or unasked-for message fails the command
+ * in flight and every later one. For the built-in runners and, through the runner
+ * kit, plug-ins' `Runner.verified`.
  */
 export async function openWarmHost(command: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv; routes: RouteModule[]; timeoutMs?: number }): Promise<WarmHost> {
   const startTimeoutMs = options.timeoutMs ?? DEFAULT_START_TIMEOUT_MS;
