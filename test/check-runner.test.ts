@@ -1,8 +1,10 @@
 /**
- * `edgecompat check-runner`: the runner kit's example passes every check; the README's in-process
- * example passes all but isolation and exit attribution, which it cannot pass; a runner whose
- * exited() never resolves, and one whose stop() leaves a process behind, fail their checks; bad input
- * exits 2. And the pure parts: /proc parsing and the verdicts on listeners and leftovers.
+ * `edgecompat check-runner`: the runner kit's example passes every check (and skips verified hosts,
+ * having none); a plug-in with warm hosts passes every check, verified hosts included, and one whose
+ * proof is blind or whose host dies when asked for a proof fails it; the README's in-process example
+ * passes all but isolation and exit attribution, which it cannot pass; a runner whose exited() never
+ * resolves, and one whose stop() leaves a process behind, fail their checks; bad input exits 2. And
+ * the pure parts: /proc parsing and the verdicts on listeners, leftovers and warm hosts.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -10,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Result } from '../core/report/report-types.ts';
-import { leftoverProblems, listenerProblems, loadFailureProblems, throwingProblems } from '../core/runner-check/judge.ts';
+import { leftoverProblems, listenerProblems, loadFailureProblems, throwingProblems, verifiedHostingProblems, warmStepProblems } from '../core/runner-check/judge.ts';
 import { decodeAddress, descendantsOf, parseStat, parseTcpTable } from '../runners/host/proc.ts';
 
 const BIN = new URL('../cli/bin.mjs', import.meta.url).pathname;
@@ -29,15 +31,44 @@ function checkRunner(args: string[], env: NodeJS.ProcessEnv = {}) {
   return { code: ran.status, stdout: ran.stdout, stderr: ran.stderr, checks, status };
 }
 
-const ALL = ['lifecycle', 'load failures', 'throwing routes', 'isolation', 'exit attribution', 'no leftover processes'];
+const ALL = ['lifecycle', 'load failures', 'throwing routes', 'isolation', 'verified hosts', 'exit attribution', 'no leftover processes'];
 
-it('the runner kit example (examples/runners/node-strict.mjs) passes every check', () => {
+it('the runner kit example (examples/runners/node-strict.mjs) passes every check, and skips verified hosts, having none', () => {
   const ran = checkRunner([NODE_STRICT]);
   expect(ran.code, ran.stdout + ran.stderr).toBe(0);
-  expect(ran.status).toEqual(Object.fromEntries(ALL.map((name) => [name, 'PASS'])));
+  expect(ran.status).toEqual(Object.fromEntries(ALL.map((name) => [name, name === 'verified hosts' ? 'SKIP' : 'PASS'])));
+  expect(ran.checks['verified hosts']).toContain('the runner offers no warm hosts (Runner.verified)');
   expect(ran.checks['exit attribution']).toContain('with exit code 7');
   expect(ran.checks.lifecycle).toMatch(/listening: 127\.0\.0\.1:\d+ \(pid \d+\)/);
-  expect(ran.stdout).toContain('edgecompat check-runner: 6 of 6 checks passed');
+  expect(ran.stdout).toContain('edgecompat check-runner: 6 of 6 checks passed, 1 skipped');
+});
+
+describe('verified hosts', () => {
+  it('a plug-in whose warm hosts prove themselves clean, and find what a route left, passes every check', () => {
+    const ran = checkRunner([join(FIXTURES, 'warm-node.mjs')]);
+    expect(ran.code, ran.stdout + ran.stderr).toBe(0);
+    expect(ran.status).toEqual(Object.fromEntries(ALL.map((name) => [name, 'PASS'])));
+    const line = ran.checks['verified hosts'];
+    expect(line).toContain('blind to code-from-strings, node-builtins; a clean route: no change');
+    expect(line).toContain('a route that sets a global at load: 1 change(s), first "globalThis.__edgecompatLeftBehind: was absent');
+    expect(line).toContain('a route that swaps a method of Response.prototype when asked: 1 change(s), first "globalThis.Response.prototype.formData: was');
+    expect(ran.stdout).toContain('edgecompat check-runner: 7 of 7 checks passed');
+  });
+
+  it('a proof that always finds the host as it started fails: it missed the changes', () => {
+    const ran = checkRunner([join(FIXTURES, 'broken-proofs.mjs'), '--target', 'blind-proof']);
+    expect(ran.code, ran.stdout + ran.stderr).toBe(1);
+    expect(ran.status).toEqual(Object.fromEntries(ALL.map((name) => [name, name === 'verified hosts' ? 'FAIL' : 'PASS'])));
+    expect(ran.checks['verified hosts']).toBe('FAIL verified hosts: the proof missed a change: after a route that sets a global at load it found the host as it started; the proof missed a change: after a route that swaps a method of Response.prototype when asked it found the host as it started');
+  });
+
+  it('a warm host that dies when asked for a proof fails, named with its exit', () => {
+    const ran = checkRunner([join(FIXTURES, 'broken-proofs.mjs'), '--target', 'proof-exits']);
+    expect(ran.code, ran.stdout + ran.stderr).toBe(1);
+    expect(ran.status['verified hosts']).toBe('FAIL');
+    expect(ran.checks['verified hosts']).toMatch(/^FAIL verified hosts: a clean route: .*exited \((exit )?code 3/);
+    expect(ran.status['no leftover processes']).toBe('PASS');
+  });
 });
 
 it('the README example fails isolation and exit attribution, as a runner that hosts routes in edgecompat\'s own process must', () => {
@@ -48,7 +79,7 @@ it('the README example fails isolation and exit attribution, as a runner that ho
   writeFileSync(plugin, example);
   const ran = checkRunner([plugin, '--target', 'in-process']);
   expect(ran.code, ran.stdout + ran.stderr).toBe(1);
-  expect(ran.status).toEqual({ lifecycle: 'PASS', 'load failures': 'PASS', 'throwing routes': 'PASS', isolation: 'FAIL', 'exit attribution': 'FAIL', 'no leftover processes': 'PASS' });
+  expect(ran.status).toEqual({ lifecycle: 'PASS', 'load failures': 'PASS', 'throwing routes': 'PASS', isolation: 'FAIL', 'verified hosts': 'SKIP', 'exit attribution': 'FAIL', 'no leftover processes': 'PASS' });
   expect(ran.checks.isolation).toContain('the routes share a global scope');
   expect(ran.checks['exit attribution']).toContain("serves routes from edgecompat's own process");
   expect(ran.checks.lifecycle).toContain('edgecompat itself');
@@ -175,6 +206,29 @@ describe('the verdicts', () => {
     expect(loadFailureProblems([{ keys: ['good', 'bad'], error: 'boom' }, { keys: ['good'], loaded: listed.loaded }], results, keys, ids)).toEqual(['start() threw instead of listing the route that throws at load in failures: boom']);
     const lost = { ...listed, loaded: { ...listed.loaded, urls: new Map() } };
     expect(loadFailureProblems([lost], results, keys, ids)).toEqual(['good, of the same start, was not served']);
+  });
+
+  it('Runner.verified must say what its proof reads, name only known hazards, and open hosts', () => {
+    const known = ['timers', 'files'];
+    expect(verifiedHostingProblems({ proves: 'globalThis', blindTo: ['timers'], open: () => {} }, known)).toEqual([]);
+    expect(verifiedHostingProblems({ proves: ' ', blindTo: ['timers', 'clocks'], open: 'later' }, known)).toEqual([
+      'verified.proves is not a non-empty string (what the proof reads, in words, for the report)',
+      'verified.blindTo names "clocks", not a hazard (timers, files)',
+      'verified.open is not a function',
+    ]);
+    expect(verifiedHostingProblems({ proves: 'x', blindTo: 'timers', open: () => {} }, known)).toEqual(['verified.blindTo is not a list of hazards (timers, files)']);
+    expect(verifiedHostingProblems(true, known)).toEqual(['verified is not an object']);
+  });
+
+  it('a warm host must find nothing after a clean route and a change after one that leaves one; a step that failed says why', () => {
+    const clean = { route: 'a clean route', leaves: 'nothing' as const };
+    const dirty = { route: 'a dirty route', leaves: 'a change' as const };
+    expect(warmStepProblems([{ ...clean, changes: [] }, { ...dirty, changes: ['globalThis.x: was absent'] }])).toEqual([]);
+    expect(warmStepProblems([{ ...clean, changes: ['a', 'b', 'c', 'd'] }, { ...dirty, changes: [] }])).toEqual([
+      'the proof after a clean route found changes, though the route changes nothing: a; b; c',
+      'the proof missed a change: after a dirty route it found the host as it started',
+    ]);
+    expect(warmStepProblems([{ ...clean, error: 'the warm host exited (exit code 3)' }, dirty])).toEqual(['a clean route: the warm host exited (exit code 3)', 'a dirty route: no proof']);
   });
 
   it('every process still running after stop() is a problem', () => {

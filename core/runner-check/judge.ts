@@ -160,6 +160,53 @@ export function isolationProblems(results: Map<string, Result>, ids: Record<stri
   return problems;
 }
 
+/**
+ * What `Runner.verified` must hold: `proves`, what the proof reads in words, for the report; `blindTo`,
+ * a list of the hazards (`known`) the proof cannot read; and `open`, a function.
+ */
+export function verifiedHostingProblems(verified: unknown, known: readonly string[]): string[] {
+  if (verified === null || typeof verified !== 'object') return ['verified is not an object'];
+  const { proves, blindTo, open } = verified as Record<string, unknown>;
+  const problems: string[] = [];
+  if (typeof proves !== 'string' || proves.trim() === '') problems.push('verified.proves is not a non-empty string (what the proof reads, in words, for the report)');
+  if (!Array.isArray(blindTo)) problems.push(`verified.blindTo is not a list of hazards (${known.join(', ')})`);
+  else for (const hazard of blindTo) if (!known.includes(hazard as string)) problems.push(`verified.blindTo names ${JSON.stringify(hazard)}, not a hazard (${known.join(', ')})`);
+  if (typeof open !== 'function') problems.push('verified.open is not a function');
+  return problems;
+}
+
+/** One route on a warm host, as the verified hosts check saw it: loaded, asked, then proven. */
+export interface WarmStep {
+  /** The route in words: "a route that sets a global at load". */
+  route: string;
+  /** What the proof after it must find: the host as it started, or a change. */
+  leaves: 'nothing' | 'a change';
+  /** What went wrong before the proof answered (a load, the request, a host that died or hung). */
+  error?: string;
+  /** What the proof said: the changes, none when the host is as it started. */
+  changes?: string[];
+}
+
+/**
+ * verified hosts: every route loaded and answered and its proof came; the proof after a route that
+ * leaves nothing found no change, and the proof after one that changes its realm found one.
+ */
+export function warmStepProblems(steps: WarmStep[]): string[] {
+  const problems: string[] = [];
+  for (const step of steps) {
+    if (step.error !== undefined) problems.push(`${step.route}: ${step.error}`);
+    else if (!step.changes) problems.push(`${step.route}: no proof`);
+    else if (step.leaves === 'nothing' && step.changes.length > 0) problems.push(`the proof after ${step.route} found changes, though the route changes nothing: ${step.changes.slice(0, 3).join('; ')}`);
+    else if (step.leaves === 'a change' && step.changes.length === 0) problems.push(`the proof missed a change: after ${step.route} it found the host as it started`);
+  }
+  return problems;
+}
+
+/** What the proofs said, for a PASS line. */
+export function warmStepsSeen(steps: WarmStep[]): string {
+  return steps.map((s) => `${s.route}: ${!s.changes?.length ? 'no change' : `${s.changes.length} change(s), first ${JSON.stringify(s.changes[0].slice(0, 120))}`}`).join('; ');
+}
+
 /** An Exit in words. */
 export function describeExit(exit: Exit): string {
   const how = exit.signal ? `signal ${exit.signal}` : `exit code ${exit.exitCode}`;

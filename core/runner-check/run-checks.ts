@@ -2,8 +2,9 @@
  * `edgecompat check-runner`'s checks: a plug-in runner's column run against the runner contract
  * (runners/README.md) with the small suite of cases/runner-check.yaml, loaded and bundled as `run`
  * does. load failures, throwing routes and isolation run their cases through the real engine
- * (core/run/column.ts); lifecycle and exit attribution drive the runner's methods directly, since they
- * test those methods; leftover processes are found by walking /proc from edgecompat's pid.
+ * (core/run/column.ts); lifecycle, verified hosts and exit attribution drive the runner's methods (and
+ * its warm hosts') directly, since they test those methods; leftover processes are found by walking
+ * /proc from edgecompat's pid.
  */
 import { targetEnvironment } from '../../runners/host/target-env.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -18,10 +19,12 @@ import type { Result } from '../report/report-types.ts';
 import { prepareRoute, type PreparedRoute } from '../run/route-modules.ts';
 import type { Case } from '../types.ts';
 import { runnerSettings } from '../../runners/size-limits.ts';
-import type { Exit, Loaded, RouteModule, Runner, RunnerFactory, TargetConfig, TargetInfo } from '../../runners/types.ts';
+import type { Exit, Loaded, RouteModule, Runner, RunnerFactory, TargetConfig, TargetInfo, VerifiedHosting, WarmHost } from '../../runners/types.ts';
+import { ALL_HAZARDS } from '../check/host-hazards.ts';
 import {
   describeExit, exitProblems, infoProblems, isolationProblems, leftoverProblems, listenerProblems, loadFailureProblems,
-  throwingProblems, throwingSeen, verdict, type CheckResult, type StartRecord, type StartedProcess,
+  throwingProblems, throwingSeen, verdict, verifiedHostingProblems, warmStepProblems, warmStepsSeen, type CheckResult,
+  type StartRecord, type StartedProcess, type WarmStep,
 } from './judge.ts';
 import { commandLine, isAlive, listenersOf, liveDescendants, type Listener } from '../../runners/host/proc.ts';
 import { createClientAgent } from '../../runners/client-agent.ts';
@@ -41,7 +44,7 @@ const LEFTOVER_GRACE_MS = 1000;
 const REQUEST_MS = 10_000;
 
 /** The names of the checks, in the order they run and print. */
-export const CHECKS = ['lifecycle', 'load failures', 'throwing routes', 'isolation', 'exit attribution', 'no leftover processes'] as const;
+export const CHECKS = ['lifecycle', 'load failures', 'throwing routes', 'isolation', 'verified hosts', 'exit attribution', 'no leftover processes'] as const;
 
 /** What checkRunner needs. */
 export interface CheckRunnerInput {
@@ -102,6 +105,9 @@ export async function checkRunner(input: CheckRunnerInput): Promise<CheckResult[
     const suite = await runSuite(() => make(new Map()), cases, routes, log, uncaught);
     tracked(suite.processes);
     for (const result of suite.results) report(result);
+    const verified = await checkVerified(make(new Map()), cases, routes);
+    tracked(verified.processes);
+    report(verified.result);
     const exit = await checkExit(make(new Map()), cases, routes, lifecycle.inProcess);
     tracked(exit.processes);
     report(exit.result);
@@ -157,8 +163,8 @@ function newListeners(before: Listener[]): Listener[] {
   return listenersOf([process.pid, ...liveDescendants()]).filter((l) => !known.has(`${l.pid} ${l.address} ${l.port}`));
 }
 
-/** Stops the runner and says which of the processes it started (not in `before`) outlive stop(). */
-async function stopTracked(runner: Runner, before: Set<number>): Promise<{ started: StartedProcess[]; survivors: StartedProcess[]; error?: string }> {
+/** Stops the runner (or a warm host) and says which of the processes it started (not in `before`) outlive stop(). */
+async function stopTracked(runner: Pick<Runner, 'stop'>, before: Set<number>): Promise<{ started: StartedProcess[]; survivors: StartedProcess[]; error?: string }> {
   const started = liveDescendants().filter((pid) => !before.has(pid)).map((pid) => ({ pid, command: commandLine(pid) }));
   let error: string | undefined;
   await bounded(() => runner.stop(), CALL_BOUND_MS, 'stop()').catch((e: unknown) => (error = message(e)));
@@ -304,6 +310,102 @@ function recordStarts(runner: Runner, starts: StartRecord[], started: () => void
       return typeof value === 'function' ? value.bind(target) : value;
     },
   });
+}
+
+/** A route of the verified hosts check: what it does in words, the path it is asked at, and what its proof must find. */
+interface WarmPlan {
+  module: RouteModule;
+  route: string;
+  path: string;
+  leaves: WarmStep['leaves'];
+}
+
+/**
+ * verified hosts, for a runner that offers warm hosts (SKIP otherwise): `proves` and `blindTo` are
+ * well formed; on one warm host a clean route's proof finds nothing and then a route that sets a
+ * global at load leaves a change its proof finds; on a second, so is a route that swaps a method of
+ * Response.prototype when asked. A host that fails to open, dies, hangs or answers wrong fails the
+ * check, naming it; each host's stop() leaves none of its processes running.
+ */
+async function checkVerified(runner: Runner, cases: Case[], routes: Map<string, PreparedRoute>) {
+  const name = 'verified hosts';
+  const verified = runner.verified;
+  if (verified === undefined) return { result: { name, status: 'SKIP' as const, detail: 'the runner offers no warm hosts (Runner.verified): its columns run every case with fresh isolation' }, processes: { started: [], survivors: [] } };
+  const malformed = verifiedHostingProblems(verified, ALL_HAZARDS);
+  if (malformed.length > 0) return { result: verdict(name, malformed, ''), processes: { started: [], survivors: [] } };
+  const module = (id: string) => modulesOf(cases, routes, `runner-check/verified/${id}`)[0];
+  const hosts: WarmPlan[][] = [
+    [
+      { module: module('clean'), route: 'a clean route', path: '/', leaves: 'nothing' },
+      { module: module('sets-a-global'), route: 'a route that sets a global at load', path: '/', leaves: 'a change' },
+    ],
+    [{ module: module('patches-response'), route: 'a route that swaps a method of Response.prototype when asked', path: '/patch', leaves: 'a change' }],
+  ];
+  const problems: string[] = [];
+  const steps: WarmStep[] = [];
+  const started: StartedProcess[] = [];
+  const survivors: StartedProcess[] = [];
+  const before = new Set(liveDescendants());
+  try {
+    await bounded(() => runner.prepare?.(hosts.flat().map((p) => p.module)), START_BOUND_MS, 'prepare()');
+    for (const plan of hosts) {
+      const host = await onWarmHost(verified, plan, steps);
+      if (host.error) problems.push(host.error);
+      started.push(...host.processes.started);
+      survivors.push(...host.processes.survivors);
+      problems.push(...leftoverProblems(host.processes.survivors).map((p) => `after the warm host's stop(), ${p}`));
+      if (host.processes.error) problems.push(`the warm host's stop() failed: ${host.processes.error}`);
+      if (problems.length > 0) break;
+    }
+  } catch (error) {
+    problems.push(message(error));
+  }
+  const stopped = await stopTracked(runner, before);
+  problems.push(...warmStepProblems(steps));
+  const seen = `blind to ${verified.blindTo.join(', ') || 'nothing'}; ${warmStepsSeen(steps)}; ${hosts.length} warm hosts, each one's processes gone after its stop()`;
+  return { result: verdict(name, problems, seen), processes: { started: [...started, ...stopped.started], survivors: [...survivors, ...stopped.survivors] } };
+}
+
+/**
+ * Opens a warm host of the plan's routes and, one route at a time, loads it, asks it (200 and the
+ * case's own body), and proves the host, recording each step; a step that fails ends the host's
+ * turn. The host is stopped, and its processes tracked, whatever happened.
+ */
+async function onWarmHost(verified: VerifiedHosting, plan: WarmPlan[], steps: WarmStep[]): Promise<{ error?: string; processes: Awaited<ReturnType<typeof stopTracked>> }> {
+  const before = new Set(liveDescendants());
+  let host: WarmHost;
+  try {
+    host = await bounded(() => verified.open(plan.map((p) => p.module)), START_BOUND_MS, 'verified.open()');
+  } catch (error) {
+    return { error: `verified.open() failed: ${message(error)}`, processes: await stopTracked({ stop: async () => {} }, before) };
+  }
+  // A host that ends during a step fails it, whatever the step was waiting for.
+  const died = host.exited().then((exit): never => {
+    throw new Error(`the warm host exited (${describeExit(exit)})`);
+  });
+  died.catch(() => {});
+  for (const { module, route, path, leaves } of plan) {
+    const step: WarmStep = { route, leaves };
+    steps.push(step);
+    const key = module.key;
+    const body = module.caseId.split('/').pop();
+    const work = (async () => {
+      const loaded = await bounded(() => host.load(key), START_BOUND_MS, `load(${JSON.stringify(key)})`);
+      const url = loaded.urls.get(key);
+      if (!url) throw new Error(`load() did not serve it${loaded.failures.has(key) ? `: ${loaded.failures.get(key)!.message}` : ''}`);
+      const answer = await get(`${url}${path === '/' ? '' : path}`);
+      if (answer.status !== 200 || answer.body !== body) throw new Error(`GET ${path} gave ${answer.error ?? `${answer.status} ${JSON.stringify(answer.body?.slice(0, 80))}`}, not 200 ${JSON.stringify(body)}`);
+      return bounded(() => host.prove(key), CALL_BOUND_MS, `prove(${JSON.stringify(key)})`);
+    })();
+    work.catch(() => {}); // when the host's exit wins the race, the step's own failure comes later
+    try {
+      step.changes = await Promise.race([died, work]);
+    } catch (error) {
+      step.error = message(error);
+      break;
+    }
+  }
+  return { processes: await stopTracked(host, before) };
 }
 
 /**
