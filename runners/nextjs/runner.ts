@@ -42,11 +42,12 @@ export interface BuildUse {
 }
 
 /**
- * What may make Next refuse a route at build (Runner.scanFor): code from strings (a compile error),
- * a Node built-in or a throw or await at load (the app router loads each route while it collects
- * page data). Next reports every compile error of a pass, but only the first route that fails to load
- * while it collects page data, and a module shared by several routes under one of them; each round of
- * refusals is a pass, and a pass builds every route with it.
+ * What may make Next's app router refuse a route at build (Runner.scanFor): code from strings (a
+ * compile error), a Node built-in or a throw or await at load (it loads each route while it collects
+ * page data). Next reports every compile error of a pass, but only the first route that fails to
+ * load while it collects page data, and a module shared by several routes under one of them; each
+ * round of refusals is a pass, and a pass builds every route with it. The pages router loads no edge
+ * API route at build: its refusals come in one pass, and building some apart would only add one.
  */
 const DOUBTS = ['code-from-strings', 'node-builtins', 'top-level-throw'] as const;
 
@@ -190,7 +191,7 @@ export const nextjsRunner: RunnerFactory = (settings, ctx): NextjsRunner => {
       return undefined;
     },
 
-    scanFor: DOUBTS,
+    ...(router === 'app' ? { scanFor: DOUBTS } : {}),
 
     async info(): Promise<TargetInfo> {
       const lookup = findBinary('next', ctx.env);
