@@ -12,7 +12,9 @@
  *   3. harness overhead: the same route on the first target, requested --requests times by a raw
  *      undici loop and by edgecompat's own runCase + judge, in alternating blocks;
  *   4. --scale copies of the suites (synthetic cases with ids of their own) in one run, over 1x;
- *   5. the run cut into --shards shards, each run alone, as a share of the whole run.
+ *   5. the run cut into --shards shards, each run alone, as a share of the whole run;
+ *   6. the HTML report of 300 cases x 10 targets: rendering it, and opening and filtering it in
+ *      Chromium when it is installed (scripts/html-timing.ts).
  * Usage: npm run bench -- [--targets node,deno] [--area streaming] [--scale 10] [--shards 4] [--starts 3] [--requests 400] [--out dir]
  */
 import { spawn } from 'node:child_process';
@@ -34,6 +36,7 @@ import { targetEnvironment } from '../runners/host/target-env.ts';
 import { runnerSettings } from '../runners/size-limits.ts';
 import { RUNNERS, TARGETS } from '../runners/registry.ts';
 import { createClientAgent } from '../runners/client-agent.ts';
+import { htmlTimes } from './html-timing.ts';
 import { DEFAULT_SUITE } from '../core/cases/load-cases.ts';
 
 const BIN = new URL('../cli/bin.mjs', import.meta.url).pathname;
@@ -167,7 +170,7 @@ async function main(): Promise<void> {
   const targets = ['--targets', options.targets.join(','), ...(options.area ? ['--area', options.area.join(',')] : [])];
   const cores = availableParallelism();
 
-  log(`1/5 a whole run of ${DEFAULT_SUITE} on ${options.targets.join(', ')}`);
+  log(`1/6 a whole run of ${DEFAULT_SUITE} on ${options.targets.join(', ')}`);
   const whole = await cliRun(join(out, 'whole'), targets);
   const delay = longestInherentDelay(await readReport(join(out, 'whole', 'report.json')));
   log(`    ${seconds(whole.wallMs)}, ${whole.cells} cells`);
@@ -178,18 +181,18 @@ async function main(): Promise<void> {
     log(`    ${seconds(fresh.wallMs)}`);
   }
 
-  log(`2/5 cold starts (median of ${options.starts} each)`);
+  log(`2/6 cold starts (median of ${options.starts} each)`);
   const starts = await coldStarts(options.targets, options.starts, mkdtempSync(join(out, 'starts-')));
   const [slowest, slowestMs] = [...starts].sort((a, b) => b[1] - a[1])[0];
   const lowerBoundMs = slowestMs + (delay?.ms ?? 0);
   const cpuFloorMs = whole.cpuMs / cores;
 
-  log(`3/5 harness overhead on ${options.targets[0]} (${options.requests} requests each way)`);
+  log(`3/6 harness overhead on ${options.targets[0]} (${options.requests} requests each way)`);
   const cost = await overhead(options.targets[0], options.requests, mkdtempSync(join(out, 'overhead-')));
 
   let scaled: RunFigures | undefined;
   if (options.scale > 1) {
-    log(`4/5 ${options.scale}x the cases (synthetic copies of the suites)`);
+    log(`4/6 ${options.scale}x the cases (synthetic copies of the suites)`);
     const copies = writeSuiteCopies([DEFAULT_SUITE], options.scale, join(out, 'copies'));
     scaled = await cliRun(join(out, `scale-${options.scale}`), [...targets, ...copies.flatMap((c) => ['--suite', c])]);
     log(`    ${seconds(scaled.wallMs)}, ${scaled.cells} cells`);
@@ -197,11 +200,15 @@ async function main(): Promise<void> {
 
   const shards: RunFigures[] = [];
   for (let i = 1; options.shards > 1 && i <= options.shards; i++) {
-    log(`5/5 shard ${i}/${options.shards}`);
+    log(`5/6 shard ${i}/${options.shards}`);
     shards.push(await cliRun(join(out, `shard-${i}`), [...targets, '--shard', `${i}/${options.shards}`]));
   }
 
+  log('6/6 the HTML report of 300 cases x 10 targets');
+  const html = await htmlTimes();
+
   const figures = {
+    html,
     lowerBoundRatio: whole.wallMs / lowerBoundMs,
     overheadRatio: cost.harnessMs / cost.rawMs,
     peakRssMb: Math.max(whole.peakRssMb, scaled?.peakRssMb ?? 0),
@@ -226,6 +233,7 @@ async function main(): Promise<void> {
     `| edgecompat peak RSS | ${whole.peakRssMb.toFixed(0)} MB (1x)${scaled ? `, ${scaled.peakRssMb.toFixed(0)} MB (${options.scale}x)` : ''} |`,
     ...(scaled ? [`| ${options.scale}x the cases (${scaled.cells} cells) | ${seconds(scaled.wallMs)}, ${(scaled.wallMs / whole.wallMs).toFixed(2)}x the time |`] : []),
     ...shards.map((s, i) => `| shard ${i + 1}/${shards.length} (${s.cells} cells) | ${seconds(s.wallMs)}, ${((100 * s.wallMs) / whole.wallMs).toFixed(0)}% of the whole run |`),
+    `| HTML report, ${html.cases} cases x ${html.targets} targets: render / open in Chromium / one text filter | ${html.renderMs.toFixed(0)} ms / ${html.loadMs?.toFixed(0) ?? '-'} ms / ${html.filterMs?.toFixed(1) ?? '-'} ms${html.loadMs === undefined ? ' (no Chromium)' : ''} |`,
     `| cold starts (median of ${options.starts}) | ${[...starts].map(([n, ms]) => `${n} ${ms.toFixed(0)} ms`).join(', ')} |`,
   ];
   process.stdout.write(`\n${lines.join('\n')}\n\nAgainst the targets (${cores} cores, Node ${process.versions.node}):\n`);

@@ -101,4 +101,16 @@ describe('CPU time of waited-for children', () => {
     execFileSync(process.execPath, ['-e', 'while (process.cpuUsage().user + process.cpuUsage().system < 300_000);']);
     expect(childrenCpuMs() - before).toBeGreaterThanOrEqual(290);
   });
+
+  it('judges the HTML report\'s timings when measured, the browser\'s only with Chromium', () => {
+    const base = { lowerBoundRatio: 1, overheadRatio: 1, peakRssMb: 1, shardShares: [] };
+    const figures = (html?: { renderMs: number; loadMs?: number; filterMs?: number }) => judgeBench({ ...base, ...(html ? { html } : {}) }).filter((v) => v.figure.startsWith('HTML report'));
+    expect(figures()).toEqual([]);
+    expect(figures({ renderMs: 1200 })).toEqual([{ figure: 'HTML report, render (ms)', value: 1200, bound: BENCH_TARGETS.htmlRenderMs, within: false }]);
+    expect(figures({ renderMs: 300, loadMs: 900, filterMs: 250 }).map((v) => [v.figure, v.within])).toEqual([
+      ['HTML report, render (ms)', true],
+      ['HTML report, open in Chromium (ms)', true],
+      ['HTML report, one text filter (ms)', false],
+    ]);
+  });
 });

@@ -69,13 +69,11 @@ describe('renderHtml', () => {
     expect(renderHtml(partial)).toContain('<td class="st s-none"');
   });
 
-  it('renders 300 cases x 10 targets quickly and within a sane size', () => {
+  it('renders 300 cases x 10 targets within a sane size (its time is npm run bench\'s)', () => {
     const big = buildSampleReport();
-    const t0 = performance.now();
     const out = renderHtml(big);
-    const ms = performance.now() - t0;
-    expect(ms).toBeLessThan(1000);
     expect(Buffer.byteLength(out)).toBeLessThan(3_000_000);
+    expect(out.match(/<tr class="case"/g)?.length).toBe(big.cases.length);
   });
 });
 

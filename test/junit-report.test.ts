@@ -3,14 +3,12 @@
  * and the whole document parses in a real XML parser (Chromium's DOMParser through playwright-core:
  * no XML parser is installed in node_modules). The parser check is skipped without /usr/bin/chromium.
  */
-import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { haveChromium, launchChromium } from '../scripts/chromium.ts';
 import { escapeXml, renderJunit } from '../reports/junit.ts';
 import { buildSampleReport } from '../reports/sample-report.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const report = buildSampleReport({ cases: 60, targets: 5, hostile: true, skippedTarget: true });
 const xml = renderJunit(report);
 
@@ -37,9 +35,9 @@ describe('renderJunit (string checks)', () => {
   });
 });
 
-describe.skipIf(!existsSync(CHROMIUM))('renderJunit parsed by Chromium DOMParser', () => {
+describe.skipIf(!haveChromium())('renderJunit parsed by Chromium DOMParser', () => {
   let browser: Browser;
-  beforeAll(async () => { browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS }); }, 30_000);
+  beforeAll(async () => { browser = await launchChromium(); }, 30_000);
   afterAll(async () => { await browser?.close(); });
 
   it('parses as XML and its counts match the report', async () => {

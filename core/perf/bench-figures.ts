@@ -18,6 +18,12 @@ export const BENCH_TARGETS = {
   shardShare: 0.35,
   /** The whole run's wall time with verified isolation (warm hosts) over --isolation fresh's: at least 5x faster. */
   verifiedShare: 0.2,
+  /** Rendering the HTML report of 300 cases x 10 targets, ms. */
+  htmlRenderMs: 1000,
+  /** Opening that report in Chromium until its filters are ready, ms. */
+  htmlLoadMs: 5000,
+  /** One text filter over its rows in Chromium, ms. */
+  htmlFilterMs: 200,
 } as const;
 
 /** The case whose run is the longest any case has to take, and how long that is. */
@@ -66,6 +72,8 @@ export interface BenchFigures {
   shardShares: number[];
   /** The whole run's wall time (verified isolation) over the same run's with --isolation fresh; undefined when not run. */
   verifiedShare?: number;
+  /** The HTML report's timings, ms (scripts/html-timing.ts); the browser's undefined without Chromium. */
+  html?: { renderMs: number; loadMs?: number; filterMs?: number };
 }
 
 /** Each figure against its target (all at or below their bound is good). */
@@ -77,6 +85,11 @@ export function judgeBench(figures: BenchFigures): Verdict[] {
     verdict('edgecompat peak RSS (MB)', figures.peakRssMb, BENCH_TARGETS.peakRssMb),
   ];
   if (figures.verifiedShare !== undefined) verdicts.push(verdict('verified / fresh isolation, wall time', figures.verifiedShare, BENCH_TARGETS.verifiedShare));
+  if (figures.html) {
+    verdicts.push(verdict('HTML report, render (ms)', figures.html.renderMs, BENCH_TARGETS.htmlRenderMs));
+    if (figures.html.loadMs !== undefined) verdicts.push(verdict('HTML report, open in Chromium (ms)', figures.html.loadMs, BENCH_TARGETS.htmlLoadMs));
+    if (figures.html.filterMs !== undefined) verdicts.push(verdict('HTML report, one text filter (ms)', figures.html.filterMs, BENCH_TARGETS.htmlFilterMs));
+  }
   if (figures.scaleRatio !== undefined) verdicts.push(verdict(`${figures.scale ?? '?'}x cases / 1x, wall time`, figures.scaleRatio, BENCH_TARGETS.scaleRatio));
   const n = figures.shardShares.length;
   const shardBound = n === 4 ? BENCH_TARGETS.shardShare : Math.round((1 / n + 0.1) * 100) / 100;
