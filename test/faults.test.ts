@@ -380,7 +380,7 @@ describe('SIGINT and SIGTERM mid-run, and run --resume', () => {
     const refusals: Array<[string[], RegExp]> = [
       [['run', '--suite', changed, '--targets', 'node,bun', '--resume', out], /report\.json \/caseSetHash: the interrupted run loaded another case set/],
       [[...args, '--filter', 'faults/slow/wait-1,faults/slow/wait-2', '--resume', out], /report\.json \/cases: the interrupted run selected 6 case\(s\), this run 2/],
-      [['run', '--suite', SLOW, '--targets', 'node', '--resume', out], /results\.jsonl: result \d+ \(bun × faults\/slow\/wait-\d\) is not a cell of this run/],
+      [['run', '--suite', SLOW, '--targets', 'node', '--resume', out], /results\.jsonl: result \d+ \(bun × faults\/slow\/wait-[a-z0-9-]+\) is not a cell of this run/],
       [[...args, '--resume', tempDir()], /results\.jsonl: no such file: --resume takes the output folder of a run/],
     ];
     for (const [refused, why] of refusals) {
