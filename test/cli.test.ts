@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { validateReport } from '../schemas/validators.ts';
 import type { Report } from '../core/report/report-types.ts';
-import { pidsWith } from './support/processes.ts';
+import { pidsLeftWith } from './support/processes.ts';
 
 const BIN = new URL('../cli/bin.mjs', import.meta.url).pathname;
 const FIXTURES = new URL('./fixtures/', import.meta.url).pathname;
@@ -146,7 +146,7 @@ describe('edgecompat run', () => {
     const report = readReport(out);
     expect(report.interrupted).toBe(true);
     expect(report.results.length).toBe(results.length);
-    expect(await pidsWith(temp)).toEqual([]);
+    expect(await pidsLeftWith(temp)).toEqual([]);
   });
 });
 

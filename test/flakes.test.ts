@@ -16,7 +16,7 @@ import { loadCases } from '../core/cases/load-cases.ts';
 import { REPORT_SCHEMA_VERSION, type CaseEntry, type Report } from '../core/report/report-types.ts';
 import { validateReport } from '../schemas/validators.ts';
 import type { Status } from '../core/types.ts';
-import { pidsWith } from './support/processes.ts';
+import { pidsLeftWith } from './support/processes.ts';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const BASICS = new URL('./fixtures/suites/basics', import.meta.url).pathname;
@@ -200,7 +200,7 @@ describe('npm run flakes', () => {
     expect(ran.stdout.trim().split('\n').pop()).toBe(`${json.cells.flaky} flaky cell${json.cells.flaky === 1 ? '' : 's'} of ${json.cells.total} over 2 runs`);
     expect(ran.stderr).toMatch(/flakes: run 1\/2: .* in [\d.]+ s/);
     expect(ran.stderr).toMatch(/flakes: run 2\/2: /);
-    expect(await pidsWith(temp)).toEqual([]);
+    expect(await pidsLeftWith(temp)).toEqual([]);
   });
 
   it('carries a case\'s flaky mark into report.json and lists the case apart', async () => {
@@ -257,6 +257,6 @@ describe('npm run flakes', () => {
     expect(json.missing.map((m: { runs: number[] }) => m.runs)).toEqual(Array(8 - json.runs[1].results).fill([2]));
     expect(json.cells).toMatchObject({ runs: 2, total: 8, missing: 8 - json.runs[1].results });
     expect(existsSync(join(out, 'run-3'))).toBe(false);
-    expect(await pidsWith(temp)).toEqual([]);
+    expect(await pidsLeftWith(temp)).toEqual([]);
   });
 });

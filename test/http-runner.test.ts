@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pidsWith } from './support/processes.ts';
+import { pidsLeftWith, pidsWith } from './support/processes.ts';
 import { buildProgram } from '../cli/main.ts';
 import { loadCases } from '../core/cases/load-cases.ts';
 import { filterCases } from '../core/run/select.ts';
@@ -182,7 +182,6 @@ describe('serve lifecycle', () => {
     serve.kill('SIGINT');
     const code = await new Promise((r) => serve.once('exit', r));
     expect(code).toBe(0);
-    await new Promise((r) => setTimeout(r, 300));
-    expect(await pidsWith('edgecompat-serve-')).toEqual([]);
+    expect(await pidsLeftWith('edgecompat-serve-')).toEqual([]);
   }, 15_000);
 });

@@ -13,3 +13,16 @@ export async function pidsWith(marker: string): Promise<number[]> {
   }
   return pids;
 }
+
+/**
+ * Pids whose command line mentions `marker` once they have had `withinMs` to go: for a check after a
+ * process that stopped them exited (a target killed as its parent exits may take a moment to be
+ * gone, longer on a loaded machine). Resolves as soon as none is left.
+ */
+export async function pidsLeftWith(marker: string, withinMs = 5000): Promise<number[]> {
+  for (let waited = 0; ; waited += 100) {
+    const left = await pidsWith(marker);
+    if (left.length === 0 || waited >= withinMs) return left;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
