@@ -1,12 +1,13 @@
 /**
  * renderMarkdown: a short summary for a GitHub step summary or a PR comment: the targets, a table of
- * areas x targets ("passed/total"), then the failing cases (unexpected first, capped) with their
- * messages. Every string from the report is escaped so it shows as text. Pure: no I/O.
+ * areas x targets ("passed/total"), how each column kept its cases apart, then the failing cases
+ * (unexpected first, capped) with their messages. Every string from the report is escaped so it shows as text. Pure: no I/O.
  */
 import { describeOutcome, gateOutcome } from '../core/judge/gate.ts';
 import type { Report } from '../core/report/report-types.ts';
 import { areasOf, failures, formatScore, summarize } from './summary.ts';
 import { settingsLine } from './html/table.ts';
+import { isolationRows } from './isolation.ts';
 
 /** Options of {@link renderMarkdown}. */
 export interface MarkdownOptions {
@@ -52,6 +53,17 @@ function areaTable(report: Report): string[] {
   return lines;
 }
 
+function isolationTable(report: Report): string[] {
+  const rows = isolationRows(report);
+  if (rows.length === 0) return [];
+  const lines = ['### Isolation', '', '| Target | Isolation | Warm hosts | Verdicts on warm hosts | Fresh hosts by scan | Hosts retired | Ran again alone | Ran again for load |', '|---|---|--:|--:|---|---|--:|--:|'];
+  for (const r of rows) {
+    const retired = r.retired === 0 ? '0' : `${r.retired}: ${r.reasons.join(', ')}`;
+    lines.push(`| ${escapeMarkdown(r.target.name, 40)} | ${r.mode} | ${r.warmHosts} | ${r.casesOnWarmHosts} | ${escapeMarkdown(r.freshByScan || '-', 120)} | ${escapeMarkdown(retired, 200)} | ${r.ranAgainAlone} | ${r.ranAgainForLoad} |`);
+  }
+  return [...lines, ''];
+}
+
 /** Render a report as Markdown. Pure: no I/O. */
 export function renderMarkdown(report: Report, options: MarkdownOptions = {}): string {
   const max = options.maxFailures ?? 50;
@@ -65,7 +77,7 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
   for (const e of report.internalErrors ?? []) notes.push(`**internal error** in ${escapeMarkdown(e.target)}: its unfinished cases have no result (${escapeMarkdown(e.message.split('\n')[0], 200)})`);
   out.push(notes.join(' \u00b7 '), '');
   // 2. Targets, then areas x targets.
-  out.push(...targetsTable(report), '', '### By area (passed/total; SKIP left out of total)', '', ...areaTable(report), '');
+  out.push(...targetsTable(report), '', '### By area (passed/total; SKIP left out of total)', '', ...areaTable(report), '', ...isolationTable(report));
   // 3. Failing results: unexpected ones first, capped.
   const failing = failures(report);
   const unexpected = failing.filter((f) => f.unexpected);

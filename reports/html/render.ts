@@ -14,6 +14,7 @@ import { CLIENT_TABLE_JS } from './client.ts';
 import { escapeHtml as h, jsonForScript } from './escape.ts';
 import { diffSection } from './diff-section.ts';
 import { perfSection } from './perf-section.ts';
+import { isolationSection } from './isolation-section.ts';
 import { CSS } from './styles.ts';
 import { areasOf, summarize } from '../summary.ts';
 import { matrixTable, scoreTable, type DiffMarks } from './table.ts';
@@ -119,6 +120,7 @@ ${filters(report, diff !== undefined)}
 <h2>Matrix</h2>
 ${legend()}
 <div class="wrap">${matrixTable(report, summaries, grid, marks)}</div>
+${isolationSection(report)}
 ${perfSection(report)}
 <aside class="detail" id="detail" hidden aria-label="Result detail"><button type="button" class="close" id="detail-close" aria-label="Close">\u00d7</button><div id="detail-body"></div></aside>
 <script type="application/json" id="ec-data">${jsonForScript(data)}</script>
