@@ -29,7 +29,10 @@ export function isolationRows(report: Report, maxReasons = 3): IsolationRow[] {
       const v = t.verification!;
       const byScan = Object.entries(v.freshByScan ?? {}).sort((a, b) => b[1] - a[1]);
       const why = new Map<string, number>();
-      for (const r of v.retired ?? []) why.set(reasonOf(r.why), (why.get(reasonOf(r.why)) ?? 0) + 1);
+      for (const r of v.retired ?? []) {
+        const reason = reasonOf(r.why);
+        why.set(reason, (why.get(reason) ?? 0) + 1);
+      }
       return {
         target: t,
         mode: v.mode,

@@ -6,7 +6,7 @@
  * - at start it takes its baseline and says `ready` with no route loaded;
  * - `{type:'load', key}`: it says `loading`, imports and serves that route, and answers
  *   `{type:'loaded', key, port}` or `{type:'load-failed', key, name, message}`;
- * - `{type:'prove', key}`: it stops serving the route, waits for what the route left running to end
+ * - `{type:'prove', key}`: it stops serving the route (if it served it), waits for what the route left running to end
  *   (as far as the runtime shows it), reads its realm again and answers `{type:'proof', key, changes}`,
  *   an empty list when the host is as it started.
  * The channel is an open handle of the process, which a route could list among its handles; nothing
@@ -65,7 +65,7 @@ const QUIET_MS = 1500;
  *   warmUp?: () => Promise<void>,
  *   proof?: Parameters<typeof createRealmProof>[0], prover?: { baseline(): Promise<unknown>, changes(): Promise<string[]> },
  *   quiet?: () => boolean }} runtime how this runtime serves a module (its port, or a port and the path
- *   the route is mounted at) and stops serving it, what its proof reads (or a prover of its own, for a
+ *   the route is mounted at) and stops serving it (asked only of a route it served), what its proof reads (or a prover of its own, for a
  *   host whose routes run where the host cannot read: Next's edge sandbox), and whether nothing a
  *   route started is still running (timers, handles) when the runtime can tell
  */
@@ -99,6 +99,8 @@ async function serve(loaders, runtime) {
   const proof = runtime.prover ?? createRealmProof(runtime.proof);
   const baseline = await proof.baseline();
   await channel.tell({ type: 'ready', routes: {}, failures: {}, baseline });
+  // A proof follows every load, also one that failed: only a route serve served is unserved.
+  const serving = new Set();
 
   async function answer(message) {
     const key = message?.key;
@@ -106,12 +108,13 @@ async function serve(loaders, runtime) {
       await channel.tell({ type: 'loading', key });
       try {
         const served = await runtime.serve(await loaders[key](), key);
+        serving.add(key);
         await channel.tell({ type: 'loaded', key, ...(typeof served === 'number' ? { port: served } : served) });
       } catch (error) {
         await channel.tell({ type: 'load-failed', key, ...describeError(error) });
       }
     } else if (message?.type === 'prove' && typeof key === 'string') {
-      await runtime.unserve(key);
+      if (serving.delete(key)) await runtime.unserve(key);
       for (let waited = 0; runtime.quiet && !runtime.quiet() && waited < QUIET_MS; waited += 2) await new Promise((resolve) => setTimeout(resolve, 2));
       await channel.tell({ type: 'proof', key, changes: await proof.changes() });
     }

@@ -98,8 +98,6 @@ export async function runWarmHost(loaders, runtime) {
   const counts = hasProcess && typeof process.getActiveResourcesInfo === 'function';
   let quietResources;
   const host = { ppid: parentPid, exit: exitProcess, ...runtime };
-  // A proof follows every load, also one that failed: unserve is asked only of a route serve served.
-  const served = new Set();
   runCommonWarmHost(loaders, {
     quiet: counts ? () => activeResources() === quietResources : undefined,
     proof: {
@@ -109,14 +107,6 @@ export async function runWarmHost(loaders, runtime) {
       facts: async () => (hasProcess ? processFacts() : {}),
     },
     ...host,
-    async serve(mod, key) {
-      const port = await runtime.serve(mod, key);
-      served.add(key);
-      return port;
-    },
-    async unserve(key) {
-      if (served.delete(key)) await runtime.unserve(key);
-    },
     async warmUp() {
       await (runtime.warmUp ? runtime.warmUp() : warmUp(host));
       if (counts) quietResources = activeResources();

@@ -129,7 +129,8 @@ export const nextjsRunner: RunnerFactory = (settings, ctx): NextjsRunner => {
    * with the others, which is the build served.
    */
   const build = async (routes: RouteModule[]): Promise<BuildUse> => {
-    const doubtful = routes.filter((route) => route.hazards?.some((h) => (DOUBTS as readonly string[]).includes(h)));
+    // The engine sets only the hazards asked for (DOUBTS): any is a doubt.
+    const doubtful = routes.filter((route) => (route.hazards?.length ?? 0) > 0);
     if (doubtful.length === 0 || doubtful.length === routes.length) return buildOnce(routes);
     const apart = await buildOnce(doubtful);
     const refused = apart.record.failures;
