@@ -204,17 +204,23 @@ export function createRealmProof({ roots, getterHosts = () => new Set(), opaque 
       const start = found.length;
       const is_ = was.opaque ? { proto: getPrototypeOf(object), extensible: isExtensible(object), props: [], opaque: true } : ownState(object, base.hosts.has(object));
       if (is_.proto !== was.proto || is_.extensible !== was.extensible) found.push([n, '', was, is_]);
-      const before = new Map(was.props.map((p) => [p[0], p]));
-      const after = new Map(is_.props.map((p) => [p[0], p]));
-      let order = was.props.length === is_.props.length;
-      is_.props.forEach((prop, i) => {
-        const old = before.get(prop[0]);
-        if (order && was.props[i][0] !== prop[0]) order = false;
-        if (old && sameProp(old, prop, volatile?.has(prop[0]))) return;
-        found.push([n, prop[0], old, prop]);
-      });
-      for (const [key, old] of before) if (!after.has(key)) found.push([n, key, old, undefined]);
-      if (!order && found.length === start) found.push([n, '(key order)', undefined, undefined]);
+      // Most objects keep their keys in order: compare them pairwise, and by key only where they do not.
+      const same = was.props.length === is_.props.length && is_.props.every((prop, i) => was.props[i][0] === prop[0]);
+      if (same) {
+        is_.props.forEach((prop, i) => {
+          if (!sameProp(was.props[i], prop, volatile?.has(prop[0]))) found.push([n, prop[0], was.props[i], prop]);
+        });
+      } else {
+        const before = new Map(was.props.map((p) => [p[0], p]));
+        const after = new Map(is_.props.map((p) => [p[0], p]));
+        for (const prop of is_.props) {
+          const old = before.get(prop[0]);
+          if (old && sameProp(old, prop, volatile?.has(prop[0]))) continue;
+          found.push([n, prop[0], old, prop]);
+        }
+        for (const [key, old] of before) if (!after.has(key)) found.push([n, key, old, undefined]);
+        if (found.length === start) found.push([n, '(key order)', undefined, undefined]);
+      }
       if (!sameList(was.entries, is_.entries)) found.push([n, '(entries)', undefined, undefined]);
     });
     return found;
