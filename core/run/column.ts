@@ -12,7 +12,7 @@ import { judge, loadMayHaveMade } from '../judge/judge.ts';
 import { onlyKnownFailures } from '../judge/subtests.ts';
 import type { PreparedRoute } from './route-modules.ts';
 import { runBatch } from './batch.ts';
-import { runWarmChunk } from './warm-lane.ts';
+import { readyWarmChunk, runWarmChunk, stopLaneHost, type LaneHost, type WarmContext } from './warm-lane.ts';
 import { routeHazards } from '../check/host-hazards.ts';
 import type { ColumnJob, Emit } from './column-job.ts';
 import type { Case } from '../types.ts';
@@ -143,19 +143,50 @@ export async function runColumn(job: ColumnJob): Promise<void> {
     if (verified) {
       // 4v. Verified isolation: chunks of cases on a few lanes, each chunk's cases one at a time on
       //     warm hosts (warm-lane.ts); a case that needs a fresh host gets a runner of its own.
-      const chunks: Case[][] = [];
-      const chunkSize = Math.max(1, Math.min(WARM_CHUNK, Math.ceil(hosted.length / (2 * job.concurrency))));
-      for (let i = 0; i < hosted.length; i += chunkSize) chunks.push(hosted.slice(i, i + chunkSize));
-      const lane = async () => {
-        for (let next = chunks.shift(); next && !job.signal.aborted; next = chunks.shift()) {
-          const chunk = eager ? next : await admit(next);
-          await runWarmChunk(chunk, { job, verified, routes, emit, alone, tally }).finally(() => release(chunk));
-        }
-      };
       // A host blind to timers waits SETTLE_MS after each case with nothing in flight (warm-lane.ts):
       // twice the hosts keep as many of the column's cases in flight as a fresh column's lanes.
       const hosts = verified.blindTo.includes('timers') ? 2 * job.concurrency : job.concurrency;
-      await Promise.all(Array.from({ length: Math.max(1, Math.min(chunks.length, hosts)) }, lane));
+      const queue = interleaved(hosted);
+      // Chunks shrink as the queue does, so the lanes end together: a warm host costs a start and a
+      // baseline, a long chunk near the end keeps one lane running alone.
+      const take = () => queue.splice(0, Math.max(MIN_WARM_CHUNK, Math.min(WARM_CHUNK, Math.ceil(queue.length / (2 * hosts)))));
+      // A column whose routes were all admitted before the first case (Next's build) opens each warm
+      // host for every case of the column, so a lane keeps its host from chunk to chunk; the others
+      // open one per chunk, readied while the lane's chunk before it runs.
+      const context: WarmContext = {
+        job, verified, routes, emit, tally,
+        // The cases that need a fresh host run beside the warm ones, as many at once as the column's lanes.
+        alone: bounded(job.concurrency, alone),
+        ...(eager ? { cover: () => hosted } : {}),
+      };
+      const ready = async (cases: Case[]) => readyWarmChunk(eager ? cases : await admit(cases), context, !eager);
+      const finishing: Array<Promise<void>> = [];
+      const lane = async () => {
+        const laneHost: LaneHost = {};
+        try {
+          let next = queue.length > 0 ? ready(take()) : undefined;
+          while (next) {
+            const chunk = await next;
+            next = queue.length > 0 && !job.signal.aborted ? ready(take()) : undefined;
+            if (!eager) {
+              await stopLaneHost(laneHost);
+              laneHost.opening = chunk.opening;
+            }
+            if (job.signal.aborted) {
+              await stopLaneHost(laneHost);
+              release(chunk.cases);
+              continue;
+            }
+            // The lane goes on once the warm cases are done; the chunk's cases on fresh hosts may still run.
+            const { aloneDone } = await runWarmChunk(chunk, context, laneHost);
+            finishing.push(aloneDone.finally(() => release(chunk.cases)));
+          }
+        } finally {
+          await stopLaneHost(laneHost);
+        }
+      };
+      await Promise.all(Array.from({ length: Math.max(1, Math.min(Math.ceil(queue.length / MIN_WARM_CHUNK), hosts)) }, lane));
+      await Promise.all(finishing);
     } else {
       // 4. Batches as large as the runner's isolation allows, each on a runner of its own, on a few lanes.
       const size = Math.max(1, Math.min(first.isolation?.maxRoutesPerStart ?? Infinity, hosted.length));
@@ -200,8 +231,40 @@ export async function runColumn(job: ColumnJob): Promise<void> {
 /** How many routes one lane bundles at once. */
 const ADMIT_AT_ONCE = 4;
 
-/** How many cases a lane takes at a time in verified isolation: the routes one warm host may load. */
-const WARM_CHUNK = 32;
+/** The most cases a lane takes at a time in verified isolation: the routes one warm host may load. */
+const WARM_CHUNK = 64;
+
+/** The fewest cases a lane takes at a time in verified isolation (but for the column's last ones). */
+const MIN_WARM_CHUNK = 8;
+
+/**
+ * The cases dealt area by area in turn (each area's in its order): a slow area (streaming's cases
+ * wait on timers and chunks) spreads over every chunk, so no lane draws all of it.
+ */
+function interleaved(cases: Case[]): Case[] {
+  const byArea = new Map<string, Case[]>();
+  for (const c of cases) byArea.set(c.area, [...(byArea.get(c.area) ?? []), c]);
+  const out: Case[] = [];
+  for (let i = 0; out.length < cases.length; i++) for (const list of byArea.values()) if (i < list.length) out.push(list[i]);
+  return out;
+}
+
+/** `fn`, called at most `limit` at a time; the calls past that wait their turn, in order. */
+function bounded<T>(limit: number, fn: (item: T) => Promise<void>): (item: T) => Promise<void> {
+  let running = 0;
+  const waiting: Array<() => void> = [];
+  return async (item) => {
+    if (running >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
+    else running++;
+    try {
+      await fn(item);
+    } finally {
+      const nextTurn = waiting.shift();
+      if (nextTurn) nextTurn();
+      else running--;
+    }
+  };
+}
 
 /** `fn` over the items, at most `limit` at a time; the results in the items' order. */
 async function mapBounded<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {

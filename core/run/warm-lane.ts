@@ -24,8 +24,16 @@ export interface WarmContext {
   /** The routes of the cases admitted and not yet released. */
   routes: Map<string, PreparedRoute>;
   emit: Emit;
-  /** Runs one case alone on a fresh host of the column, recording its verdict. */
+  /**
+   * Runs one case alone on a fresh host of the column, recording its verdict. The column bounds how
+   * many run at once; a chunk's alone cases run beside its warm host, each in a process of its own.
+   */
   alone(testCase: Case): Promise<void>;
+  /**
+   * The cases a new warm host is opened for, given the chunk's cases from the one it starts with:
+   * those alone (default), or more where one host can serve many chunks (the column's whole build).
+   */
+  cover?(cases: Case[]): Case[];
   /** What the column's verified isolation found, filled in as the cases run. */
   tally: Required<Pick<Verification, 'warmHosts' | 'casesOnWarmHosts' | 'freshByScan' | 'retired' | 'ranAgainAlone'>>;
 }
@@ -33,10 +41,51 @@ export interface WarmContext {
 /** How one case went on a warm host: its verdict stands, or the host is retired for `why`. */
 type Outcome = { finished: Omit<Finished, 'at'> } | { why: string };
 
-/** Runs the chunk's admitted cases: the warm ones one at a time on warm hosts, then the others alone on fresh hosts. */
-export async function runWarmChunk(cases: Case[], context: WarmContext): Promise<void> {
-  const { job, verified, routes, tally } = context;
-  // 1. The scan: a route that does what the proof cannot read gets a fresh host.
+/** A host being opened for the cases from `from` on: the host, or why none could be had. */
+type Opening = Promise<{ host: WarmHost } | { error: unknown }>;
+
+/** What a lane keeps between the cases it runs: the warm host it serves them on, or the one opening for it. */
+export interface LaneHost {
+  host?: WarmHost;
+  opening?: Opening;
+}
+
+/** A chunk made ready to run: its cases sorted by the scan. */
+export interface ReadyChunk {
+  /** Every case of the chunk (released together once it has run). */
+  cases: Case[];
+  /** The cases for warm hosts, in order. */
+  warm: Case[];
+  /** The cases the scan gives a fresh host. */
+  fresh: Case[];
+  /** Its first warm host, opening while the lane's chunk before this one still runs (see readyWarmChunk). */
+  opening?: Opening;
+}
+
+/** Starts opening a host for `cases` (a warm host may load only the routes it was opened with). */
+function openFor(cases: Case[], context: WarmContext): Opening {
+  const keys = new Set<string>();
+  const modules = [];
+  for (const c of context.cover ? context.cover(cases) : cases) {
+    const route = context.routes.get(c.id);
+    if (route && !keys.has(route.module.key)) {
+      keys.add(route.module.key);
+      modules.push(route.module);
+    }
+  }
+  return context.verified.open(modules).then(
+    (host) => ({ host }),
+    (error: unknown) => ({ error }),
+  );
+}
+
+/**
+ * Readies a chunk of admitted cases: the scan (a route that does what the proof cannot read gets a
+ * fresh host) and, with `prefetch`, the opening of a warm host for it, which goes on while the lane
+ * runs the chunk before, so a host's start and baseline cost the lane no wait.
+ */
+export async function readyWarmChunk(cases: Case[], context: WarmContext, prefetch: boolean): Promise<ReadyChunk> {
+  const { verified, routes, tally } = context;
   const warm: Case[] = [];
   const fresh: Case[] = [];
   for (const testCase of cases) {
@@ -44,23 +93,46 @@ export async function runWarmChunk(cases: Case[], context: WarmContext): Promise
     for (const hazard of blind) tally.freshByScan[hazard] = (tally.freshByScan[hazard] ?? 0) + 1;
     (blind.length > 0 ? fresh : warm).push(testCase);
   }
-  // 2. The warm ones, in order, on as few hosts as their proofs allow.
-  let host: WarmHost | undefined;
+  return { cases, warm, fresh, opening: prefetch && warm.length > 0 && !context.job.signal.aborted ? openFor(warm, context) : undefined };
+}
+
+/** Stops the lane's host and the one opening for it, if any. */
+export async function stopLaneHost(lane: LaneHost): Promise<void> {
+  const { host, opening } = lane;
+  lane.host = undefined;
+  lane.opening = undefined;
+  await host?.stop();
+  const unused = await opening;
+  if (unused && 'host' in unused) await unused.host.stop();
+}
+
+/**
+ * Runs a ready chunk: the warm cases one at a time on the lane's warm host (opened when the lane has
+ * none), and beside them the cases that need a fresh host (by the scan, or because their warm host
+ * was retired), each alone. When a host is retired its successor starts opening at once, while the
+ * retired host's case runs again alone. The lane's host stays up for its caller to stop or to use
+ * again. Resolves once the warm cases are done; `aloneDone` once the chunk's cases on fresh hosts are too.
+ */
+export async function runWarmChunk(chunk: ReadyChunk, context: WarmContext, lane: LaneHost): Promise<{ aloneDone: Promise<void> }> {
+  const { job, routes, tally } = context;
+  const { warm } = chunk;
+  const aloneRuns: Array<Promise<void>> = chunk.fresh.map((testCase) => context.alone(testCase));
   try {
     for (let i = 0; i < warm.length && !job.signal.aborted; i++) {
       const testCase = warm[i];
-      if (!host) {
-        try {
-          host = await verified.open(warm.slice(i).map((c) => routes.get(c.id)!.module));
-          tally.warmHosts++;
-        } catch (error) {
+      if (!lane.host) {
+        const opened = await (lane.opening ?? openFor(warm.slice(i), context));
+        lane.opening = undefined;
+        if ('error' in opened) {
           // No warm host to be had: this case and the rest of the chunk run on fresh hosts.
-          job.log(`${job.target}: a warm host did not start (${firstLine(error)}); the rest of its cases run on fresh hosts`);
-          fresh.unshift(...warm.slice(i));
+          job.log(`${job.target}: a warm host did not start (${firstLine(opened.error)}); the rest of its cases run on fresh hosts`);
+          aloneRuns.push(...warm.slice(i).map((c) => context.alone(c)));
           break;
         }
+        lane.host = opened.host;
+        tally.warmHosts++;
       }
-      const outcome = await runOnHost(testCase, routes.get(testCase.id)!.module.key, host, job, !verified.blindTo.includes('timers'));
+      const outcome = await runOnHost(testCase, routes.get(testCase.id)!.module.key, lane.host, job, !context.verified.blindTo.includes('timers'));
       // A case the run's stop cut short has no verdict: it is left for run --resume, as on a fresh host.
       if (job.signal.aborted) break;
       if ('finished' in outcome) {
@@ -70,20 +142,20 @@ export async function runWarmChunk(cases: Case[], context: WarmContext): Promise
       }
       tally.retired.push({ caseId: testCase.id, why: outcome.why });
       job.log(`${job.target}: a warm host was retired after ${testCase.id} (${outcome.why}); the case runs again alone on a fresh host`);
-      await host.stop();
-      host = undefined;
+      const retired = lane.host;
+      lane.host = undefined;
+      await retired.stop();
       if (job.signal.aborted) break;
+      if (i + 1 < warm.length) lane.opening = openFor(warm.slice(i + 1), context);
       tally.ranAgainAlone++;
-      await context.alone(testCase);
+      aloneRuns.push(context.alone(testCase));
     }
-  } finally {
-    await host?.stop();
+  } catch (error) {
+    // Not a verdict (an internal error): the column ends on it once the cases on fresh hosts are done.
+    await Promise.allSettled(aloneRuns);
+    throw error;
   }
-  // 3. The others, each alone on a fresh host.
-  for (const testCase of fresh) {
-    if (job.signal.aborted) break;
-    await context.alone(testCase);
-  }
+  return { aloneDone: Promise.all(aloneRuns).then(() => {}) };
 }
 
 /**
@@ -108,6 +180,7 @@ async function runOnHost(testCase: Case, key: string, host: WarmHost, job: Colum
   }
   const observation = await runCase(testCase, key, loaded, job.agent, AbortSignal.any([job.signal, died.signal]));
   const durationMs = performance.now() - began;
+
   if (!exit && !seesTimers) await Promise.race([sleep(SETTLE_MS), host.exited()]);
   if (exit) return { why: `the host exited (${exit.signal ? `signal ${exit.signal}` : `exit code ${exit.exitCode}`})` };
   const output = await outputAfter(host, cursor, observation);
