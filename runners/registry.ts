@@ -26,6 +26,12 @@ export const RUNNERS: Record<string, RunnerFactory> = {
   'platform-cache': platformCacheRunner((name) => RUNNERS[name]),
 };
 
+/**
+ * Runners whose column builds every route into one app before its first case (Next.js): that build
+ * is the longest part of a run, so the matrix starts their columns first and runs the others beside.
+ */
+export const BUILDS_FIRST: ReadonlySet<string> = new Set(['nextjs']);
+
 /** The built-in columns; those marked default make up the matrix of `npm start`. */
 export const TARGETS: TargetConfig[] = [
   { name: 'node', runner: 'node', settings: {}, default: true },

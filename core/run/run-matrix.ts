@@ -18,6 +18,7 @@ import { ColumnMemory, measureStarts, PERF_CASE } from '../perf/measure.ts';
 import { prepareRoute } from './route-modules.ts';
 import { targetEnvironment } from '../../runners/host/target-env.ts';
 import { ACCESS } from '../../runners/access.ts';
+import { BUILDS_FIRST } from '../../runners/registry.ts';
 import { createClientAgent } from '../../runners/client-agent.ts';
 import { caseSetHash } from '../cases/case-keys.ts';
 import { RouteBundles } from './route-bundles.ts';
@@ -75,7 +76,8 @@ export async function runMatrix(options: MatrixOptions): Promise<Report> {
   const targetRuns: TargetRun[] = [];
   const finished = new Set(results.map((r) => cellKey(r.target, r.caseId)));
   const internalErrors: InternalError[] = [];
-  const pending = [...options.targets];
+  // Columns that build before their first case start first; the report keeps the columns' order.
+  const pending = [...options.targets].sort((a, b) => Number(BUILDS_FIRST.has(b.runner)) - Number(BUILDS_FIRST.has(a.runner)));
   // run --perf: each column's memory readings as its batches finish.
   const memories = new Map(options.perf ? options.targets.map((t) => [t.name, new ColumnMemory()]) : []);
   try {
