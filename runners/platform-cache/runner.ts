@@ -22,6 +22,16 @@ export function platformCacheRunner(lookup: (name: string) => RunnerFactory | un
     let proxies: CachingProxy[] = [];
     const cache = loadCacheProfile(profile.platform);
     const where = cache.inFrontOfRoutes.value ? `behind ${profile.title}'s cache (a caching proxy per route)` : `with ${profile.title}'s cache not in front of routes (${cache.inFrontOfRoutes.source})`;
+    /** Each served route behind a caching proxy of its own, started empty. */
+    const proxied = async (loaded: Loaded, keep: (proxy: CachingProxy) => void): Promise<Loaded> => {
+      const urls = new Map<string, string>();
+      for (const [key, base] of loaded.urls) {
+        const proxy = await CachingProxy.start(cache, base);
+        keep(proxy);
+        urls.set(key, proxy.url + new URL(base).pathname.replace(/\/$/, ''));
+      }
+      return { ...loaded, urls };
+    };
     return {
       bundling: inner.bundling,
       isolation: inner.isolation && { ...inner.isolation, description: `${inner.isolation.description}, ${where}` },
@@ -33,14 +43,33 @@ export function platformCacheRunner(lookup: (name: string) => RunnerFactory | un
         return { ...info, settings: { ...info.settings, platformCache: profile.platform } };
       },
       async start(routes): Promise<Loaded> {
-        const loaded = await inner.start(routes);
-        const urls = new Map<string, string>();
-        for (const [key, base] of loaded.urls) {
-          const proxy = await CachingProxy.start(cache, base);
-          proxies.push(proxy);
-          urls.set(key, proxy.url + new URL(base).pathname.replace(/\/$/, ''));
-        }
-        return { ...loaded, urls };
+        return proxied(await inner.start(routes), (proxy) => proxies.push(proxy));
+      },
+      // Warm hosts: the runtime's own, each case behind a new, empty caching proxy, stopped before the proof.
+      verified: inner.verified && {
+        proves: `${inner.verified.proves}; each case behind a caching proxy of its own, started empty`,
+        blindTo: inner.verified.blindTo,
+        async open(routes) {
+          const host = await inner.verified!.open(routes);
+          const serving = new Map<string, CachingProxy>();
+          const unproxy = async (key: string) => {
+            const proxy = serving.get(key);
+            serving.delete(key);
+            await proxy?.stop();
+          };
+          return {
+            ...host,
+            load: async (key) => proxied(await host.load(key), (proxy) => serving.set(key, proxy)),
+            async prove(key) {
+              await unproxy(key);
+              return host.prove(key);
+            },
+            async stop() {
+              await Promise.all([...serving.keys()].map(unproxy));
+              await host.stop();
+            },
+          };
+        },
       },
       exited: () => inner.exited(),
       async stop() {
