@@ -146,37 +146,25 @@ export async function runColumn(job: ColumnJob): Promise<void> {
       // A host blind to timers waits SETTLE_MS after each case with nothing in flight (warm-lane.ts):
       // twice the hosts keep as many of the column's cases in flight as a fresh column's lanes.
       const hosts = verified.blindTo.includes('timers') ? 2 * job.concurrency : job.concurrency;
-      const queue = interleaved(hosted);
-      // Chunks shrink as the queue does, so the lanes end together: a warm host costs a start and a
-      // baseline, a long chunk near the end keeps one lane running alone.
+      // Every route is admitted before the lanes start (Next's were, for its build), so a warm host is
+      // opened for every case of the column and a lane keeps its host from chunk to chunk. A size
+      // case's route (megabytes of payload) is admitted only when it runs, alone on a fresh host.
+      const sized = eager ? [] : hosted.filter((c) => c.payload);
+      const warmable = eager ? hosted : await admit(hosted.filter((c) => !c.payload));
+      const queue = interleaved(warmable);
+      // Chunks shrink as the queue does, so the lanes end together.
       const take = () => queue.splice(0, Math.max(MIN_WARM_CHUNK, Math.min(WARM_CHUNK, Math.ceil(queue.length / (2 * hosts)))));
-      // A column whose routes were all admitted before the first case (Next's build) opens each warm
-      // host for every case of the column, so a lane keeps its host from chunk to chunk; the others
-      // open one per chunk, readied while the lane's chunk before it runs.
       const context: WarmContext = {
-        job, verified, routes, emit, tally,
+        job, verified, routes, emit, tally, cover: () => warmable,
         // The cases that need a fresh host run beside the warm ones, as many at once as the column's lanes.
         alone: bounded(job.concurrency, alone),
-        ...(eager ? { cover: () => hosted } : {}),
       };
-      const ready = async (cases: Case[]) => readyWarmChunk(eager ? cases : await admit(cases), context, !eager);
       const finishing: Array<Promise<void>> = [];
       const lane = async () => {
         const laneHost: LaneHost = {};
         try {
-          let next = queue.length > 0 ? ready(take()) : undefined;
-          while (next) {
-            const chunk = await next;
-            next = queue.length > 0 && !job.signal.aborted ? ready(take()) : undefined;
-            if (!eager) {
-              await stopLaneHost(laneHost);
-              laneHost.opening = chunk.opening;
-            }
-            if (job.signal.aborted) {
-              await stopLaneHost(laneHost);
-              release(chunk.cases);
-              continue;
-            }
+          for (let cases = take(); cases.length > 0 && !job.signal.aborted; cases = take()) {
+            const chunk = await readyWarmChunk(cases, context);
             // The lane goes on once the warm cases are done; the chunk's cases on fresh hosts may still run.
             const { aloneDone } = await runWarmChunk(chunk, context, laneHost);
             finishing.push(aloneDone.finally(() => release(chunk.cases)));
@@ -185,7 +173,14 @@ export async function runColumn(job: ColumnJob): Promise<void> {
           await stopLaneHost(laneHost);
         }
       };
-      await Promise.all(Array.from({ length: Math.max(1, Math.min(Math.ceil(queue.length / MIN_WARM_CHUNK), hosts)) }, lane));
+      const sizedLane = async () => {
+        for (const testCase of sized) {
+          if (job.signal.aborted) break;
+          const [admitted] = await admit([testCase]);
+          if (admitted) await context.alone(admitted).finally(() => release([admitted]));
+        }
+      };
+      await Promise.all([sizedLane(), ...Array.from({ length: Math.max(1, Math.min(Math.ceil(queue.length / MIN_WARM_CHUNK), hosts)) }, lane)]);
       await Promise.all(finishing);
     } else {
       // 4. Batches as large as the runner's isolation allows, each on a runner of its own, on a few lanes.
@@ -231,7 +226,7 @@ export async function runColumn(job: ColumnJob): Promise<void> {
 /** How many routes one lane bundles at once. */
 const ADMIT_AT_ONCE = 4;
 
-/** The most cases a lane takes at a time in verified isolation: the routes one warm host may load. */
+/** The most cases a lane takes at a time in verified isolation. */
 const WARM_CHUNK = 64;
 
 /** The fewest cases a lane takes at a time in verified isolation (but for the column's last ones). */

@@ -8,7 +8,7 @@
  * the runtime's proof cannot read (core/check/host-hazards.ts) gets a fresh host from the start.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Exit, Loaded, VerifiedHosting, WarmHost } from '../../runners/types.ts';
+import type { Exit, Hazard, Loaded, RouteModule, VerifiedHosting, WarmHost } from '../../runners/types.ts';
 import type { Verification } from '../report/report-types.ts';
 import { hostHazards } from '../check/host-hazards.ts';
 import { outputAfter, SETTLE_MS } from './batch.ts';
@@ -31,7 +31,7 @@ export interface WarmContext {
   alone(testCase: Case): Promise<void>;
   /**
    * The cases a new warm host is opened for, given the chunk's cases from the one it starts with:
-   * those alone (default), or more where one host can serve many chunks (the column's whole build).
+   * those alone (default), or the column's, so that one host serves many chunks.
    */
   cover?(cases: Case[]): Case[];
   /** What the column's verified isolation found, filled in as the cases run. */
@@ -58,42 +58,49 @@ export interface ReadyChunk {
   warm: Case[];
   /** The cases the scan gives a fresh host. */
   fresh: Case[];
-  /** Its first warm host, opening while the lane's chunk before this one still runs (see readyWarmChunk). */
-  opening?: Opening;
-}
-
-/** Starts opening a host for `cases` (a warm host may load only the routes it was opened with). */
-function openFor(cases: Case[], context: WarmContext): Opening {
-  const keys = new Set<string>();
-  const modules = [];
-  for (const c of context.cover ? context.cover(cases) : cases) {
-    const route = context.routes.get(c.id);
-    if (route && !keys.has(route.module.key)) {
-      keys.add(route.module.key);
-      modules.push(route.module);
-    }
-  }
-  return context.verified.open(modules).then(
-    (host) => ({ host }),
-    (error: unknown) => ({ error }),
-  );
 }
 
 /**
- * Readies a chunk of admitted cases: the scan (a route that does what the proof cannot read gets a
- * fresh host) and, with `prefetch`, the opening of a warm host for it, which goes on while the lane
- * runs the chunk before, so a host's start and baseline cost the lane no wait.
+ * Starts opening a host for `cases` (a warm host may load only the routes it was opened with), or
+ * for the column's where it says so (`cover`): those whose routes it still holds and that the scan
+ * lets run warm, since what a host imports before its baseline follows from its routes.
  */
-export async function readyWarmChunk(cases: Case[], context: WarmContext, prefetch: boolean): Promise<ReadyChunk> {
-  const { verified, routes, tally } = context;
+function openFor(cases: Case[], context: WarmContext): Opening {
+  const modules = async () => {
+    const keys = new Set<string>();
+    const out: RouteModule[] = [];
+    for (const c of context.cover ? context.cover(cases) : cases) {
+      const route = context.routes.get(c.id);
+      if (!route || keys.has(route.module.key) || (await blindSpots(route.module.source, context)).length > 0) continue;
+      keys.add(route.module.key);
+      out.push(route.module);
+    }
+    return out;
+  };
+  return modules()
+    .then((routes) => context.verified.open(routes))
+    .then(
+      (host) => ({ host }),
+      (error: unknown) => ({ error }),
+    );
+}
+
+/** The hazards of a route's bundle that the column's proof is blind to (the scan is kept by source). */
+async function blindSpots(source: string, context: WarmContext): Promise<Hazard[]> {
+  return [...(await hostHazards(source))].filter((h) => context.verified.blindTo.includes(h));
+}
+
+/** Readies a chunk of admitted cases: the scan (a route that does what the proof cannot read gets a fresh host). */
+export async function readyWarmChunk(cases: Case[], context: WarmContext): Promise<ReadyChunk> {
+  const { routes, tally } = context;
   const warm: Case[] = [];
   const fresh: Case[] = [];
   for (const testCase of cases) {
-    const blind = [...(await hostHazards(routes.get(testCase.id)!.module.source))].filter((h) => verified.blindTo.includes(h));
+    const blind = await blindSpots(routes.get(testCase.id)!.module.source, context);
     for (const hazard of blind) tally.freshByScan[hazard] = (tally.freshByScan[hazard] ?? 0) + 1;
     (blind.length > 0 ? fresh : warm).push(testCase);
   }
-  return { cases, warm, fresh, opening: prefetch && warm.length > 0 && !context.job.signal.aborted ? openFor(warm, context) : undefined };
+  return { cases, warm, fresh };
 }
 
 /** Stops the lane's host and the one opening for it, if any. */

@@ -150,17 +150,24 @@ export interface IpcHostSpec {
   verified?: { proves: string; blindTo: Hazard[] };
 }
 
-/** The Node built-ins the routes import, as `node:` specifiers: a warm host loads them before its baseline. */
-export async function importedBuiltins(routes: RouteModule[]): Promise<string[]> {
+/**
+ * The Node built-ins the routes import, as `node:` specifiers: a warm host loads them before its
+ * baseline. `known` keeps each route's by key, so routes that many hosts are opened for are read once.
+ */
+export async function importedBuiltins(routes: RouteModule[], known = new Map<string, string[]>()): Promise<string[]> {
   const found = new Set<string>();
   for (const route of routes) {
-    let imports;
-    try {
-      imports = await moduleImports(route.source, 'js');
-    } catch {
-      continue; // a route that does not parse fails its own load
+    let mine = known.get(route.key);
+    if (!mine) {
+      mine = [];
+      try {
+        for (const { path } of await moduleImports(route.source, 'js')) if (isNodeBuiltin(path)) mine.push(path.startsWith('node:') ? path : `node:${path}`);
+      } catch {
+        // a route that does not parse fails its own load
+      }
+      known.set(route.key, mine);
     }
-    for (const { path } of imports) if (isNodeBuiltin(path)) found.add(path.startsWith('node:') ? path : `node:${path}`);
+    for (const specifier of mine) found.add(specifier);
   }
   return [...found].sort();
 }
@@ -182,6 +189,7 @@ export function ipcHostRunner(spec: IpcHostSpec, ctx: RunnerContext): Runner {
   // Warm hosts share one folder of route files (each written once); each host has its own entry.
   const warmRoutes = join(ctx.workDir, 'warm-routes');
   const written = new Set<string>();
+  const builtinsOf = new Map<string, string[]>();
 
   const stop = async (): Promise<void> => {
     const running = current;
@@ -237,7 +245,7 @@ export function ipcHostRunner(spec: IpcHostSpec, ctx: RunnerContext): Runner {
         await mkdir(warmRoutes, { recursive: true });
         await writeRouteFiles(warmRoutes, prepared.filter((r) => !written.has(r.key)));
         for (const route of prepared) written.add(route.key);
-        const builtins = await importedBuiltins(routes);
+        const builtins = await importedBuiltins(routes, builtinsOf);
         const entry = await writeEntry(dir, warmRoutes, prepared, spec.hostScript, { ...spec.hostOptions, warm: true, builtins });
         return openWarmHost(binary(), spec.args(entry), { cwd: dir, env, routes: prepared, timeoutMs: spec.startTimeoutMs });
       },
