@@ -143,9 +143,9 @@ export async function runColumn(job: ColumnJob): Promise<void> {
     if (verified) {
       // 4v. Verified isolation: chunks of cases on a few lanes, each chunk's cases one at a time on
       //     warm hosts (warm-lane.ts); a case that needs a fresh host gets a runner of its own.
-      // A host blind to timers waits SETTLE_MS after each case with nothing in flight (warm-lane.ts):
-      // twice the hosts keep as many of the column's cases in flight as a fresh column's lanes.
-      const hosts = verified.blindTo.includes('timers') ? 2 * job.concurrency : job.concurrency;
+      // A host blind to timers waits SETTLE_MS after each case with nothing in flight (warm-lane.ts),
+      // longer than most cases take: four times the hosts keep its lanes' waits from adding up.
+      const hosts = verified.blindTo.includes('timers') ? 4 * job.concurrency : job.concurrency;
       // Every route is admitted before the lanes start (Next's were, for its build), so a warm host is
       // opened for every case of the column and a lane keeps its host from chunk to chunk. A size
       // case's route (megabytes of payload) is admitted only when it runs, alone on a fresh host.
