@@ -43,7 +43,7 @@ export function buildProgram(): Command {
     .option('--out <dir>', 'folder for report.json, results.jsonl and the other reports', 'edgecompat-report')
     .option('--resume <dir>', 'finish the interrupted run whose output folder is <dir> (give its suites, case options and targets again): the cells in its results.jsonl are kept, only the others run, and the journal and reports in <dir> are completed; exit 2 if the case set or the cells differ')
     .addOption(new Option('--isolation <mode>', 'verified: each target runs its cases one at a time on warm hosts that prove themselves clean between cases (a case whose host is not proven clean runs again alone on a fresh host); fresh: a fresh host per case').choices(['verified', 'fresh']).default('verified'))
-    .option('--concurrency <n>', 'cases in flight per target (with --isolation verified: warm hosts per target)', positive, 4)
+    .option('--concurrency <n>', 'cases in flight per target (with --isolation verified: warm hosts per target, four times as many where the runtime shows no timers, as bun)', positive, 4)
     .option('--jobs <n>', 'targets running at once', positive, 3)
     .addOption(new Option('--reporter <names>', `outputs besides report.json: ${REPORTERS.join(', ')} (comma-separated)`).argParser((v: string, previous: string[]) => list(v, previous === DEFAULT_REPORTERS ? [] : previous)).default(DEFAULT_REPORTERS))
     .option('--exit-zero', 'exit 0 even when cases fail (for publishing a matrix); usage errors still exit 2')
