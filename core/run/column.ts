@@ -155,7 +155,7 @@ export async function runColumn(job: ColumnJob): Promise<void> {
       // Chunks shrink as the queue does, so the lanes end together.
       const take = () => queue.splice(0, Math.max(MIN_WARM_CHUNK, Math.min(WARM_CHUNK, Math.ceil(queue.length / (2 * hosts)))));
       const context: WarmContext = {
-        job, verified, routes, emit, tally, cover: () => warmable,
+        job, verified, routes, emit, tally, hostable: warmable,
         // The cases that need a fresh host run beside the warm ones, as many at once as the column's lanes.
         alone: bounded(job.concurrency, alone),
       };
@@ -238,7 +238,11 @@ const MIN_WARM_CHUNK = 8;
  */
 function interleaved(cases: Case[]): Case[] {
   const byArea = new Map<string, Case[]>();
-  for (const c of cases) byArea.set(c.area, [...(byArea.get(c.area) ?? []), c]);
+  for (const c of cases) {
+    const list = byArea.get(c.area);
+    if (list) list.push(c);
+    else byArea.set(c.area, [c]);
+  }
   const out: Case[] = [];
   for (let i = 0; out.length < cases.length; i++) for (const list of byArea.values()) if (i < list.length) out.push(list[i]);
   return out;

@@ -1,5 +1,5 @@
 /**
- * Verified isolation for one chunk of a column's cases: one case at a time on a warm host (a runtime
+ * Verified isolation for a lane's chunks of a column's cases: one case at a time on a warm host (a runtime
  * process that serves many cases), whose proof after each case says that everything route code can
  * change is as a fresh host has it. A verdict stands only when the host was proven clean before the
  * case (the proof after the one before, or its baseline) and after it. Otherwise (a change, something
@@ -29,11 +29,8 @@ export interface WarmContext {
    * many run at once; a chunk's alone cases run beside its warm host, each in a process of its own.
    */
   alone(testCase: Case): Promise<void>;
-  /**
-   * The cases a new warm host is opened for, given the chunk's cases from the one it starts with:
-   * those alone (default), or the column's, so that one host serves many chunks.
-   */
-  cover?(cases: Case[]): Case[];
+  /** The column's cases a warm host may serve: it is opened for those of them the scan lets run warm, so one host serves many chunks. */
+  hostable: Case[];
   /** What the column's verified isolation found, filled in as the cases run. */
   tally: Required<Pick<Verification, 'warmHosts' | 'casesOnWarmHosts' | 'freshByScan' | 'retired' | 'ranAgainAlone'>>;
 }
@@ -41,7 +38,7 @@ export interface WarmContext {
 /** How one case went on a warm host: its verdict stands, or the host is retired for `why`. */
 type Outcome = { finished: Omit<Finished, 'at'> } | { why: string };
 
-/** A host being opened for the cases from `from` on: the host, or why none could be had. */
+/** A host being opened: the host, or why none could be had. */
 type Opening = Promise<{ host: WarmHost } | { error: unknown }>;
 
 /** What a lane keeps between the cases it runs: the warm host it serves them on, or the one opening for it. */
@@ -61,15 +58,15 @@ export interface ReadyChunk {
 }
 
 /**
- * Starts opening a host for `cases` (a warm host may load only the routes it was opened with), or
- * for the column's where it says so (`cover`): those whose routes it still holds and that the scan
- * lets run warm, since what a host imports before its baseline follows from its routes.
+ * Starts opening a host for the column's hostable cases whose routes it still holds and that the scan
+ * lets run warm (a warm host may load only the routes it was opened with, and what it imports before
+ * its baseline follows from them).
  */
-function openFor(cases: Case[], context: WarmContext): Opening {
+function openHost(context: WarmContext): Opening {
   const modules = async () => {
     const keys = new Set<string>();
     const out: RouteModule[] = [];
-    for (const c of context.cover ? context.cover(cases) : cases) {
+    for (const c of context.hostable) {
       const route = context.routes.get(c.id);
       if (!route || keys.has(route.module.key) || (await blindSpots(route.module.source, context)).length > 0) continue;
       keys.add(route.module.key);
@@ -128,7 +125,7 @@ export async function runWarmChunk(chunk: ReadyChunk, context: WarmContext, lane
     for (let i = 0; i < warm.length && !job.signal.aborted; i++) {
       const testCase = warm[i];
       if (!lane.host) {
-        const opened = await (lane.opening ?? openFor(warm.slice(i), context));
+        const opened = await (lane.opening ?? openHost(context));
         lane.opening = undefined;
         if ('error' in opened) {
           // No warm host to be had: this case and the rest of the chunk run on fresh hosts.
@@ -153,7 +150,7 @@ export async function runWarmChunk(chunk: ReadyChunk, context: WarmContext, lane
       lane.host = undefined;
       await retired.stop();
       if (job.signal.aborted) break;
-      if (i + 1 < warm.length) lane.opening = openFor(warm.slice(i + 1), context);
+      if (i + 1 < warm.length) lane.opening = openHost(context);
       tally.ranAgainAlone++;
       aloneRuns.push(context.alone(testCase));
     }
@@ -187,7 +184,6 @@ async function runOnHost(testCase: Case, key: string, host: WarmHost, job: Colum
   }
   const observation = await runCase(testCase, key, loaded, job.agent, AbortSignal.any([job.signal, died.signal]));
   const durationMs = performance.now() - began;
-
   if (!exit && !seesTimers) await Promise.race([sleep(SETTLE_MS), host.exited()]);
   if (exit) return { why: `the host exited (${exit.signal ? `signal ${exit.signal}` : `exit code ${exit.exitCode}`})` };
   const output = await outputAfter(host, cursor, observation);
